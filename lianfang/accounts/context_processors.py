@@ -1,0 +1,27 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# (label, url name, permission): the navigation shows only what the user may use.
+NAVIGATION = [
+    (_("工作台"), "core:home", None),
+    (_("组织机构"), "org:tree", "org.view"),
+    (_("风险提示"), "org:findings", "findings.view"),
+    (_("数据字典"), "core:dicts", "dicts.manage"),
+    (_("用户管理"), "accounts:users", "users.view"),
+    (_("审计日志"), "core:audit", "audit.view"),
+    (_("登录日志"), "accounts:login_log", "loginlog.view"),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    items = []
+    for label, name, permission in NAVIGATION:
+        if permission is None or user.has_permission(permission):
+            url = reverse(name)
+            items.append({"label": label, "url": url, "active": request.path.startswith(url)})
+    if items:
+        items[0]["active"] = request.path == items[0]["url"]
+    return {"nav_items": items}

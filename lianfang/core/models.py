@@ -1,0 +1,87 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntry(models.Model):
+    """One append-only, hash-chained line of the audit trail (see core.audit)."""
+
+    seq = models.BigIntegerField(_("序号"), unique=True)
+    at = models.DateTimeField(_("时间"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True)
+    action = models.CharField(_("操作"), max_length=40, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=80, blank=True, db_index=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=300, blank=True)
+    before = models.JSONField(_("变更前"), null=True, blank=True)
+    after = models.JSONField(_("变更后"), null=True, blank=True)
+    ip = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+        ordering = ["-seq"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self):
+        return f"#{self.seq} {self.action} {self.object_repr}"
+
+
+class AuditHead(models.Model):
+    """The chain's tip: one row, locked while an entry is appended so the chain stays linear."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        verbose_name = _("审计链头")
+
+
+class DictType(models.Model):
+    """A configurable list of categories (数据字典), e.g. key areas or risk categories."""
+
+    code = models.SlugField(_("字典编码"), max_length=50, unique=True)
+    name = models.CharField(_("字典名称"), max_length=100)
+    description = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("数据字典")
+        verbose_name_plural = _("数据字典")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class DictItem(models.Model):
+    dict_type = models.ForeignKey(
+        DictType, verbose_name=_("字典"), on_delete=models.PROTECT, related_name="items"
+    )
+    code = models.SlugField(_("编码"), max_length=50)
+    label = models.CharField(_("名称"), max_length=100)
+    sort = models.PositiveIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+    # Built-in items carry codes the program relies on: their code cannot change or go away.
+    builtin = models.BooleanField(_("内置"), default=False, editable=False)
+
+    class Meta:
+        verbose_name = _("字典项")
+        verbose_name_plural = _("字典项")
+        ordering = ["dict_type", "sort", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["dict_type", "code"], name="dictitem_unique_code")
+        ]
+
+    def __str__(self):
+        return self.label

@@ -1,0 +1,84 @@
+"""The audited write path shared by every app's services: validate, save, record.
+
+`check(instance, m2m)` is an entity's own rule, run after the new values are applied and
+before anything is written; it raises ValidationError naming the field.
+"""
+
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.utils.translation import gettext as _
+
+from . import audit
+from .audit import Action
+
+Check = Callable[[object, dict], None] | None
+
+
+def apply_fields(instance, data: dict) -> dict:
+    """Set plain fields on `instance`; return the many-to-many values to set after saving."""
+    m2m_names = {f.name for f in instance._meta.many_to_many}
+    m2m = {}
+    for name, value in data.items():
+        if name in m2m_names:
+            m2m[name] = value
+        else:
+            setattr(instance, name, value)
+    return m2m
+
+
+def _validate(instance, m2m: dict, check: Check) -> None:
+    if check is not None:
+        check(instance, m2m)
+    instance.full_clean()
+
+
+@transaction.atomic
+def create(*, actor, instance, data: dict | None = None, check: Check = None):
+    m2m = apply_fields(instance, data or {})
+    _validate(instance, m2m, check)
+    instance.save(force_insert=True)
+    for name, values in m2m.items():
+        getattr(instance, name).set(values)
+    audit.record(
+        actor=actor, action=Action.CREATE, instance=instance, after=audit.snapshot(instance)
+    )
+    return instance
+
+
+@transaction.atomic
+def update(*, actor, instance, data: dict, check: Check = None):
+    """Apply `data`, validate, save only the changed fields and record the field-level diff."""
+    before = audit.snapshot(instance)
+    m2m = apply_fields(instance, data)
+    _validate(instance, m2m, check)
+    plain = [instance._meta.get_field(n).attname for n in data if n not in m2m]
+    if plain:
+        instance.save(update_fields=plain)
+    for name, values in m2m.items():
+        getattr(instance, name).set(values)
+    old, new = audit.diff(before, audit.snapshot(instance))
+    if new:
+        audit.record(actor=actor, action=Action.UPDATE, instance=instance, before=old, after=new)
+    return instance
+
+
+@transaction.atomic
+def delete(*, actor, instance) -> None:
+    before = audit.snapshot(instance)
+    repr_, pk, label = str(instance), instance.pk, instance._meta.label_lower
+    try:
+        instance.delete()
+    except (ProtectedError, RestrictedError) as exc:
+        message = _("“%(name)s”仍被其他记录引用，不能删除，可改为停用。") % {"name": repr_}
+        raise ValidationError(message) from exc
+    audit.record(
+        actor=actor,
+        action=Action.DELETE,
+        object_type=label,
+        object_id=str(pk),
+        object_repr=repr_,
+        before=before,
+    )
