@@ -1,7 +1,7 @@
 # 廉防 — two commands: `make run` (platform with demo data) and `make test` (the test suite).
 PORT ?= 8000
 HOST ?= 127.0.0.1
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n 2
 VENV := .venv
 BIN := $(VENV)/bin
 
@@ -25,7 +25,7 @@ run: install
 	$(BIN)/lianfang serve --host $(HOST) --port $(PORT)
 
 test: install
-	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

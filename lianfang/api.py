@@ -7,10 +7,17 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as SchemaError
+from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, SessionAuth
 
 from lianfang.accounts.models import ApiToken
 from lianfang.accounts.services import denial_record
+
+
+class UnicodeRenderer(JSONRenderer):
+    """Chinese text as itself, not as \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
 
 
 class TokenAuth(HttpBearer):
@@ -45,6 +52,7 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=[TokenAuth(), ActiveSessionAuth()],
     docs_url="/docs",
+    renderer=UnicodeRenderer(),
 )
 
 

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_htmx",
+    "ninja",
     "axes",
     "lianfang.core",
     "lianfang.org",

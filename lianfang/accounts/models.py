@@ -103,6 +103,16 @@ class PasswordHistory(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
 
+    def __str__(self):
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"
+
+
+class LoginReason(models.TextChoices):
+    PASSWORD = "password", _("账号或密码错误")
+    LOCKED = "locked", _("账号已锁定")
+    IP_THROTTLED = "ip_throttled", _("来源地址已限流")
+    OTP = "otp", _("动态口令错误")
+
 
 class LoginLog(models.Model):
     """Every login attempt, kept apart from the audit trail for the security officers."""
@@ -113,7 +123,7 @@ class LoginLog(models.Model):
         User, verbose_name=_("用户"), null=True, blank=True, on_delete=models.SET_NULL
     )
     success = models.BooleanField(_("成功"))
-    reason = models.CharField(_("说明"), max_length=100, blank=True)
+    reason = models.CharField(_("说明"), max_length=20, choices=LoginReason, blank=True)
     ip = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
     user_agent = models.CharField(_("客户端"), max_length=300, blank=True)
 

@@ -90,9 +90,9 @@ def user_set_roles(*, actor, user: User, roles) -> User:
 
 
 def user_update(*, actor, user: User, data: dict) -> User:
-    if "person" in data and data["person"] is not None:
-        if User.objects.filter(person=data["person"]).exclude(pk=user.pk).exists():
-            raise ValidationError({"person": _("该人员已有账号。")})
+    person = data.get("person")
+    if person is not None and User.objects.filter(person=person).exclude(pk=user.pk).exists():
+        raise ValidationError({"person": _("该人员已有账号。")})
     return core.update(actor=actor, instance=user, data=data)
 
 

@@ -65,31 +65,41 @@ def crud_router(
     router = Router(tags=[name])
     model = queryset.model
 
-    @router.get("/", response=list[out_schema], url_name=f"{name}_list")
+    @router.get(
+        "/", response=list[out_schema], url_name=f"{name}_list", operation_id=f"{name}_list"
+    )
     @paginate(LimitOffsetPagination)
     def list_(request):
         require(request, view)
         return scoped(queryset.all(), request.user)
 
-    @router.get("/{int:pk}", response=out_schema, url_name=f"{name}_detail")
+    @router.get(
+        "/{int:pk}", response=out_schema, url_name=f"{name}_detail", operation_id=f"{name}_detail"
+    )
     def get(request, pk: int):
         require(request, view)
         return get_scoped_or_404(queryset.all(), request.user, pk=pk)
 
-    @router.post("/", response={201: out_schema}, url_name=f"{name}_create")
+    @router.post(
+        "/", response={201: out_schema}, url_name=f"{name}_create", operation_id=f"{name}_create"
+    )
     def create(request, payload: in_schema):
         require(request, manage)
         data = resolve_refs(model, payload.dict(), request.user)
         return 201, services["create"](actor=request.user, data=data)
 
-    @router.patch("/{int:pk}", response=out_schema, url_name=f"{name}_update")
+    @router.patch(
+        "/{int:pk}", response=out_schema, url_name=f"{name}_update", operation_id=f"{name}_update"
+    )
     def update(request, pk: int, payload: PatchDict[in_schema]):
         require(request, manage)
         obj = get_scoped_or_404(queryset.all(), request.user, pk=pk)
         data = resolve_refs(model, payload, request.user)
         return services["update"](actor=request.user, data=data, **{name: obj})
 
-    @router.delete("/{int:pk}", response={204: None}, url_name=f"{name}_delete")
+    @router.delete(
+        "/{int:pk}", response={204: None}, url_name=f"{name}_delete", operation_id=f"{name}_delete"
+    )
     def delete(request, pk: int):
         require(request, manage)
         obj = get_scoped_or_404(queryset.all(), request.user, pk=pk)

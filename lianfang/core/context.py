@@ -12,11 +12,14 @@ class RequestContext:
     user_agent: str = ""
 
 
-_current = contextvars.ContextVar("lianfang_request", default=RequestContext())
+_EMPTY = RequestContext()
+_current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar(
+    "lianfang_request", default=None
+)
 
 
 def current() -> RequestContext:
-    return _current.get()
+    return _current.get() or _EMPTY
 
 
 def bind(ctx: RequestContext) -> contextvars.Token:

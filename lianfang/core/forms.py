@@ -8,7 +8,7 @@ from .models import DictItem
 
 class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(
-        label=_("操作"), required=False, choices=[("", _("全部"))] + list(Action.choices)
+        label=_("操作"), required=False, choices=[("", _("全部")), *Action.choices]
     )
     actor = forms.CharField(label=_("操作人"), required=False, max_length=150)
     day_from = forms.DateField(

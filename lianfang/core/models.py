@@ -47,6 +47,9 @@ class AuditHead(models.Model):
     class Meta:
         verbose_name = _("审计链头")
 
+    def __str__(self):
+        return f"#{self.seq} {self.hash[:12]}"
+
 
 class DictType(models.Model):
     """A configurable list of categories (数据字典), e.g. key areas or risk categories."""

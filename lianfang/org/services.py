@@ -134,12 +134,20 @@ def _check_leadership(item: Leadership, m2m: dict) -> None:
     if any(d.unit_id != item.unit_id for d in departments or ()):
         errors["departments_in_charge"] = _("分管部门须属于所选单位。")
     current = Leadership.objects.filter(role=item.role, end_date__isnull=True).exclude(pk=item.pk)
-    if item.end_date is None and item.role == LeadershipRole.PRINCIPAL:
-        if current.filter(unit_id=item.unit_id).exists():
-            errors["unit"] = _("该单位已有在任主要领导，请先为其填写结束日期。")
-    if item.end_date is None and item.role == LeadershipRole.DEPT_HEAD and item.department_id:
-        if current.filter(department_id=item.department_id).exists():
-            errors["department"] = _("该部门已有在任负责人，请先为其填写结束日期。")
+    open_ended = item.end_date is None
+    if (
+        open_ended
+        and item.role == LeadershipRole.PRINCIPAL
+        and current.filter(unit_id=item.unit_id).exists()
+    ):
+        errors["unit"] = _("该单位已有在任主要领导，请先为其填写结束日期。")
+    if (
+        open_ended
+        and item.role == LeadershipRole.DEPT_HEAD
+        and item.department_id
+        and current.filter(department_id=item.department_id).exists()
+    ):
+        errors["department"] = _("该部门已有在任负责人，请先为其填写结束日期。")
     if errors:
         raise ValidationError(errors)
 

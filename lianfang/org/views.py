@@ -108,10 +108,12 @@ def person_detail(request, pk):
                 ),
                 request.user,
             ).order_by("-start_date"),
-            "rotation_due": selectors.rotation_due(request.user).filter(person=person),
-            "principal_charges": selectors.principal_sensitive_charges(request.user).filter(
-                person=person
-            ),
+            "person_findings": {
+                "rotation_due": selectors.rotation_due(request.user).filter(person=person),
+                "principal_charges": selectors.principal_sensitive_charges(request.user).filter(
+                    person=person
+                ),
+            },
         },
     )
 

@@ -15,6 +15,7 @@ class Command(BaseCommand):
         broken = verify()
         if broken is not None:
             raise CommandError(
-                _("审计链在第 %(seq)d 条处断开：%(reason)s") % {"seq": broken.seq, "reason": broken.reason}
+                _("审计链在第 %(seq)d 条处断开：%(reason)s")
+                % {"seq": broken.seq, "reason": broken.reason}
             )
         self.stdout.write(_("审计链完整，共 %(n)d 条。") % {"n": AuditEntry.objects.count()})
