@@ -36,21 +36,11 @@ class TokenAuth(HttpBearer):
         return item.user
 
 
-class ActiveSessionAuth(SessionAuth):
-    """Session login, refused while the login policy still holds the user back."""
-
-    def authenticate(self, request, key):
-        user = super().authenticate(request, key)
-        if user and getattr(request, "policy_block", None):
-            return None
-        return user
-
-
 api = NinjaAPI(
     title="廉防 API",
     version="1",
     urls_namespace="api",
-    auth=[TokenAuth(), ActiveSessionAuth()],
+    auth=[TokenAuth(), SessionAuth()],  # the login policy middleware guards sessions
     docs_url="/docs",
     renderer=UnicodeRenderer(),
 )

@@ -31,7 +31,6 @@ class LoginPolicyMiddleware:
         if not user.is_authenticated or request.path.startswith(OPEN_PREFIXES):
             return self.get_response(request)
         target = policy_block(user)
-        request.policy_block = target
         if target is None or request.path == reverse(target):
             return self.get_response(request)
         if request.path.startswith("/api/"):

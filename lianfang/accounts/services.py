@@ -47,7 +47,14 @@ def random_password() -> str:
 
 @transaction.atomic
 def user_create(
-    *, actor, username: str, full_name: str = "", person=None, roles=(), password: str = ""
+    *,
+    actor,
+    username: str,
+    full_name: str = "",
+    person=None,
+    roles=(),
+    password: str = "",
+    must_change_password: bool = True,
 ) -> tuple[User, str]:
     """Create an account; returns it with its initial password (generated when not given)."""
     roles = validate_roles(roles, person)
@@ -58,7 +65,7 @@ def user_create(
     password = password or random_password()
     password_validation.validate_password(password, user)
     user.set_password(password)
-    user.must_change_password = True
+    user.must_change_password = must_change_password
     user.password_changed_at = timezone.now()
     core.create(actor=actor, instance=user)
     UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in sorted(roles)])

@@ -85,7 +85,7 @@ def crud_router(
     )
     def create(request, payload: in_schema):
         require(request, manage)
-        data = resolve_refs(model, payload.dict(), request.user)
+        data = resolve_refs(model, payload.dict(exclude_unset=True), request.user)
         return 201, services["create"](actor=request.user, data=data)
 
     @router.patch(

@@ -98,7 +98,7 @@ def record(
             seq=head.seq + 1,
             at=timezone.now(),
             actor=actor,
-            actor_name=actor.get_username() if actor else actor_name[:150],
+            actor_name=actor.get_username() if actor else (actor_name or "system")[:150],
             action=action,
             object_type=object_type,
             object_id=object_id[:64],

@@ -29,7 +29,20 @@ def apply_fields(instance, data: dict) -> dict:
     return m2m
 
 
+def _check_choices(instance, m2m: dict) -> None:
+    """full_clean does not look at many-to-many values: hold them to `limit_choices_to` here."""
+    for name, values in m2m.items():
+        field = instance._meta.get_field(name)
+        limit = field.get_limit_choices_to()
+        pks = {v.pk for v in values}
+        if limit and pks:
+            allowed = field.related_model._default_manager.complex_filter(limit).filter(pk__in=pks)
+            if allowed.count() != len(pks):
+                raise ValidationError({name: _("所选项不在可选范围内。")})
+
+
 def _validate(instance, m2m: dict, check: Check) -> None:
+    _check_choices(instance, m2m)
     if check is not None:
         check(instance, m2m)
     instance.full_clean()

@@ -7,6 +7,9 @@ from lianfang.core.models import DictItem
 from lianfang.core.scopes import ScopePaths
 
 KEY_AREA_DICT = "key_area"
+# The seed: the principal leader does not directly take charge of finance, personnel,
+# infrastructure, procurement or project approval (主要领导不直接分管…).
+PRINCIPAL_FORBIDDEN_AREAS = ("finance", "personnel", "construction", "procurement", "approval")
 
 
 def key_area_choices():
@@ -274,3 +277,12 @@ class Leadership(models.Model):
 
     def __str__(self):
         return f"{self.unit} {self.get_role_display()} {self.person}"
+
+    def forbidden_charges(self) -> list[str]:
+        """What makes this a finding for a principal leader: the areas and departments in charge
+        that touch a forbidden area. Reads prefetched relations only."""
+        found = [a.label for a in self.areas_in_charge.all() if a.code in PRINCIPAL_FORBIDDEN_AREAS]
+        for department in self.departments_in_charge.all():
+            if any(a.code in PRINCIPAL_FORBIDDEN_AREAS for a in department.areas.all()):
+                found.append(department.name)
+        return found

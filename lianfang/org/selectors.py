@@ -9,6 +9,7 @@ from django.utils import timezone
 from lianfang.core.scopes import scoped
 
 from .models import (
+    PRINCIPAL_FORBIDDEN_AREAS,
     Assignment,
     Department,
     Leadership,
@@ -18,10 +19,6 @@ from .models import (
     Tier,
     Unit,
 )
-
-# The seed: the principal leader does not directly take charge of finance, personnel,
-# infrastructure, procurement or project approval (主要领导不直接分管…).
-PRINCIPAL_FORBIDDEN_AREAS = ("finance", "personnel", "construction", "procurement", "approval")
 
 
 def today() -> date:
@@ -109,7 +106,12 @@ def tree(user):
         .prefetch_related(
             Prefetch("departments", queryset=departments, to_attr="visible_departments")
         )
-        .annotate(people_count=Count("people", filter=Q(people__is_active=True)))
+        .annotate(
+            people_count=Count(
+                "people",
+                filter=Q(people__is_active=True, people__in=scoped(Person.objects.all(), user)),
+            )
+        )
         .order_by("path")
     )
 

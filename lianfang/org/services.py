@@ -87,7 +87,7 @@ def _overlapping(start, end) -> Q:
 
 
 def _check_assignment(a: Assignment, m2m) -> None:
-    if a.start_date is None or a.person_id is None:
+    if a.start_date is None or a.person_id is None or a.post_id is None:
         return  # full_clean names the missing field
     if a.end_date and a.end_date < a.start_date:
         raise ValidationError({"end_date": _("离任日期不能早于任职日期。")})
@@ -101,6 +101,33 @@ def _check_assignment(a: Assignment, m2m) -> None:
             {
                 "start_date": _("与该人员在“%(post)s”的任职（%(start)s 起）时间重叠。")
                 % {"post": clash.post, "start": clash.start_date}
+            }
+        )
+    _check_headcount(a)
+
+
+def _holders_at(others, moment) -> int:
+    return sum(
+        1 for o in others if o.start_date <= moment and (o.end_date is None or o.end_date >= moment)
+    )
+
+
+def _check_headcount(a: Assignment) -> None:
+    """At no moment of the new period may the post have more holders than its headcount."""
+    others = list(
+        Assignment.objects.filter(post_id=a.post_id)
+        .exclude(pk=a.pk)
+        .exclude(person_id=a.person_id)
+        .filter(_overlapping(a.start_date, a.end_date))
+    )
+    # The number of holders only rises where a period starts, so checking there suffices.
+    moments = {a.start_date} | {o.start_date for o in others if o.start_date > a.start_date}
+    full = next((m for m in sorted(moments) if _holders_at(others, m) >= a.post.headcount), None)
+    if full is not None:
+        raise ValidationError(
+            {
+                "post": _("“%(post)s”编制 %(n)d 人，%(day)s 起已满员。")
+                % {"post": a.post, "n": a.post.headcount, "day": full}
             }
         )
 

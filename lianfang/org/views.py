@@ -64,7 +64,7 @@ def department_detail(request, pk):
             "department": department,
             "posts": selectors.with_holders(posts),
             "people": scoped(department.people.filter(is_active=True), request.user),
-            "leaders": selectors.leaders_of_department(department),
+            "leaders": scoped(selectors.leaders_of_department(department), request.user),
         },
     )
 

@@ -50,8 +50,9 @@ def page(browser, live_server):
 
 
 @pytest.fixture
-def demo(transactional_db):
-    from lianfang.org.demo import load_demo
+def demo(transactional_db, django_db_serialized_rollback):
+    # serialized_rollback restores the key areas that migrations seed and each flush removes.
+    from lianfang.accounts.demo import load_demo
 
     load_demo(password=DEMO_PASSWORD)
 

@@ -13,7 +13,7 @@ def test_it_logs_in_and_shows_the_organisation_tree(page, demo, shoot):
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="组织机构").click()
     page.get_by_role("heading", name="组织机构").wait_for()
     tree = page.get_by_role("tree")
-    assert tree.get_by_text("文广旅体局").first.is_visible()
+    assert tree.get_by_text("云溪区文化和广电旅游体育局").first.is_visible()
     assert tree.get_by_text("财务审计科").first.is_visible()
     shoot(page, "03-org-tree-jijian")
 
