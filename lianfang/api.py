@@ -10,6 +10,7 @@ from ninja.errors import ValidationError as SchemaError
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, SessionAuth
 
+from lianfang.accounts.middleware import policy_block
 from lianfang.accounts.models import ApiToken
 from lianfang.accounts.services import denial_record
 
@@ -18,6 +19,15 @@ class UnicodeRenderer(JSONRenderer):
     """Chinese text as itself, not as \\u escapes."""
 
     json_dumps_params = {"ensure_ascii": False}
+
+
+class ActiveSessionAuth(SessionAuth):
+    """Session login, refused while the login policy holds the user at the password or
+    second-factor page (the pages redirect; the API answers 401)."""
+
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        return user if user is not None and policy_block(user) is None else None
 
 
 class TokenAuth(HttpBearer):
@@ -37,10 +47,10 @@ class TokenAuth(HttpBearer):
 
 
 api = NinjaAPI(
-    title="廉防 API",
+    title="Lianfang API",
     version="1",
     urls_namespace="api",
-    auth=[TokenAuth(), SessionAuth()],  # the login policy middleware guards sessions
+    auth=[TokenAuth(), ActiveSessionAuth()],
     docs_url="/docs",
     renderer=UnicodeRenderer(),
 )

@@ -2,11 +2,13 @@ import hashlib
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from lianfang.core.scopes import DataScope, widest
-from lianfang.org.models import Department, LeadershipRole
+from lianfang.org.models import Department, Leadership, LeadershipRole
 
 from .roles import ROLE_PERMISSIONS, ROLE_SCOPE, Role
 
@@ -63,21 +65,19 @@ class User(AbstractUser):
         return self.person.unit.path
 
     def scope_departments(self):
-        """The departments this user oversees, as a subquery (never a list of ids)."""
+        """The departments this user oversees, as a subquery (never a list of ids): those they
+        currently head, plus those in their charge for a leader in charge, or their own
+        department for everyone else."""
+        today = timezone.localdate()
+        current = Q(start_date__lte=today) & (Q(end_date__isnull=True) | Q(end_date__gte=today))
+        offices = Leadership.objects.filter(current, person_id=self.person_id)
+        q = Q(pk__in=offices.filter(role=LeadershipRole.DEPT_HEAD).values("department_id"))
         if self.data_scope == DataScope.IN_CHARGE:
-            return Department.objects.filter(
-                leaders_in_charge__person_id=self.person_id,
-                leaders_in_charge__role=LeadershipRole.IN_CHARGE,
-                leaders_in_charge__end_date__isnull=True,
-            ).values("pk")
-        return Department.objects.filter(
-            models.Q(people__pk=self.person_id)
-            | models.Q(
-                heads__person_id=self.person_id,
-                heads__role=LeadershipRole.DEPT_HEAD,
-                heads__end_date__isnull=True,
-            )
-        ).values("pk")
+            charged = offices.filter(role=LeadershipRole.IN_CHARGE)
+            q |= Q(pk__in=charged.values("departments_in_charge"))
+        else:
+            q |= Q(people__pk=self.person_id)
+        return Department.objects.filter(q).values("pk")
 
 
 class UserRole(models.Model):

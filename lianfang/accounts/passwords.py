@@ -5,7 +5,7 @@ import string
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 CLASSES = (
     ("lower", string.ascii_lowercase),
@@ -25,15 +25,22 @@ class CharacterClassValidator:
     def validate(self, password, user=None):
         if character_classes(password) < settings.PASSWORD_MIN_CLASSES:
             raise ValidationError(
-                _("密码须包含大写字母、小写字母、数字、特殊字符中的至少 %(n)d 类。")
+                ngettext(
+                    "密码须包含大写字母、小写字母、数字、特殊字符中的至少 %(n)d 类。",
+                    "密码须包含大写字母、小写字母、数字、特殊字符中的至少 %(n)d 类。",
+                    settings.PASSWORD_MIN_CLASSES,
+                )
                 % {"n": settings.PASSWORD_MIN_CLASSES},
                 code="password_classes",
             )
 
     def get_help_text(self):
-        return _("至少包含大写字母、小写字母、数字、特殊字符中的 %(n)d 类。") % {
-            "n": settings.PASSWORD_MIN_CLASSES
-        }
+        n = settings.PASSWORD_MIN_CLASSES
+        return ngettext(
+            "至少包含大写字母、小写字母、数字、特殊字符中的 %(n)d 类。",
+            "至少包含大写字母、小写字母、数字、特殊字符中的 %(n)d 类。",
+            n,
+        ) % {"n": n}
 
 
 class HistoryValidator:
@@ -43,9 +50,15 @@ class HistoryValidator:
         recent = [user.password, *user.password_history.values_list("password", flat=True)]
         if any(h and check_password(password, h) for h in recent[: settings.PASSWORD_HISTORY]):
             raise ValidationError(
-                _("不能使用最近 %(n)d 次用过的密码。") % {"n": settings.PASSWORD_HISTORY},
+                _reuse_message(settings.PASSWORD_HISTORY),
                 code="password_reused",
             )
 
     def get_help_text(self):
-        return _("不能与最近 %(n)d 次使用的密码相同。") % {"n": settings.PASSWORD_HISTORY}
+        return _reuse_message(settings.PASSWORD_HISTORY)
+
+
+def _reuse_message(n: int) -> str:
+    return ngettext(
+        "不能与最近 %(n)d 次使用过的密码相同。", "不能与最近 %(n)d 次使用过的密码相同。", n
+    ) % {"n": n}

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -41,12 +42,18 @@ def _next_url(request) -> str:
 
 
 def _login_page(request, form, status=200, error=""):
-    return render(
-        request,
-        "accounts/login.html",
-        {"form": form, "error": error, "next": _next_url(request)},
-        status=status,
-    )
+    context = {
+        "form": form,
+        "error": error,
+        "next": _next_url(request),
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "lockout_minutes": _lockout_minutes(),
+    }
+    return render(request, "accounts/login.html", context, status=status)
+
+
+def _lockout_minutes() -> int:
+    return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
 
 
 @sensitive_post_parameters("password", "otp_token")
@@ -81,9 +88,12 @@ def login_view(request):
 
 def locked_out(request, response=None, credentials=None):
     """django-axes calls this once an account is locked for the client's address."""
-    error = _("登录失败次数过多，账号已在本地址锁定 %(m)d 分钟。") % {
-        "m": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    }
+    minutes = _lockout_minutes()
+    error = ngettext(
+        "登录失败次数过多，账号已在本地址锁定 %(m)d 分钟。",
+        "登录失败次数过多，账号已在本地址锁定 %(m)d 分钟。",
+        minutes,
+    ) % {"m": minutes}
     return _login_page(request, LoginForm(request), status=429, error=error)
 
 
@@ -112,7 +122,16 @@ def password_change(request):
         messages.success(request, _("密码已修改。"))
         return redirect("core:home")
     forced = request.user.must_change_password or services.password_expired(request.user)
-    return render(request, "accounts/password_change.html", {"form": form, "forced": forced})
+    policy = {
+        "min_length": settings.PASSWORD_MIN_LENGTH,
+        "classes": settings.PASSWORD_MIN_CLASSES,
+        "history": settings.PASSWORD_HISTORY,
+    }
+    return render(
+        request,
+        "accounts/password_change.html",
+        {"form": form, "forced": forced, "policy": policy},
+    )
 
 
 @login_required

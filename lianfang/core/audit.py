@@ -10,29 +10,16 @@ from dataclasses import dataclass
 from datetime import UTC
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import context
-from .models import AuditEntry, AuditHead
+from .models import Action, AuditEntry, AuditHead  # noqa: F401  (Action re-exported)
 
 GENESIS = "0" * 64
 # Never copied into the trail, even hashed: a password hash there would outlive its change.
 SECRET_FIELDS = frozenset({"password"})
-
-
-class Action(models.TextChoices):
-    CREATE = "create", _("新增")
-    UPDATE = "update", _("修改")
-    DELETE = "delete", _("删除")
-    LOGIN = "login", _("登录")
-    LOGIN_FAILED = "login_failed", _("登录失败")
-    LOGOUT = "logout", _("退出")
-    EXPORT = "export", _("导出")
-    DENIED = "denied", _("越权访问")
-    PASSWORD = "password", _("修改密码")
-    TOKEN = "token", _("签发令牌")
 
 
 def jsonable(value):
@@ -132,13 +119,13 @@ def verify(chunk_size: int = 2000) -> Break | None:
     expected_prev, expected_seq = GENESIS, 1
     for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=chunk_size):
         if entry.seq != expected_seq:
-            return Break(expected_seq, "missing")
+            return Break(expected_seq, _("记录缺失"))
         if entry.prev_hash != expected_prev:
-            return Break(entry.seq, "previous hash does not match")
+            return Break(entry.seq, _("与前一条的哈希不衔接"))
         if _digest(entry) != entry.hash:
-            return Break(entry.seq, "content does not match its hash")
+            return Break(entry.seq, _("内容与哈希不符"))
         expected_prev, expected_seq = entry.hash, entry.seq + 1
     head = AuditHead.objects.filter(pk=1).first()
     if head and (head.seq != expected_seq - 1 or head.hash != expected_prev):
-        return Break(expected_seq, "missing")
+        return Break(expected_seq, _("记录缺失"))
     return None

@@ -3,6 +3,19 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class Action(models.TextChoices):
+    CREATE = "create", _("新增")
+    UPDATE = "update", _("修改")
+    DELETE = "delete", _("删除")
+    LOGIN = "login", _("登录")
+    LOGIN_FAILED = "login_failed", _("登录失败")
+    LOGOUT = "logout", _("退出")
+    EXPORT = "export", _("导出")
+    DENIED = "denied", _("越权访问")
+    PASSWORD = "password", _("修改密码")
+    TOKEN = "token", _("签发令牌")
+
+
 class AuditEntry(models.Model):
     """One append-only, hash-chained line of the audit trail (see core.audit)."""
 
@@ -17,7 +30,7 @@ class AuditEntry(models.Model):
         related_name="+",
     )
     actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True)
-    action = models.CharField(_("操作"), max_length=40, db_index=True)
+    action = models.CharField(_("操作"), max_length=40, choices=Action, db_index=True)
     object_type = models.CharField(_("对象类型"), max_length=80, blank=True, db_index=True)
     object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
     object_repr = models.CharField(_("对象"), max_length=300, blank=True)

@@ -1,16 +1,31 @@
-from ninja import ModelSchema
+from datetime import date
+from typing import Literal
+
+from ninja import Field, ModelSchema, Schema
 
 from lianfang.core.api import crud_router
 
 from . import services
-from .models import Assignment, Department, Leadership, Person, Post, Unit
+from .models import (
+    Assignment,
+    Department,
+    Gender,
+    Leadership,
+    LeadershipRole,
+    Person,
+    Post,
+    Tier,
+    Unit,
+)
 
 
-class UnitIn(ModelSchema):
-    class Meta:
-        model = Unit
-        fields = ["name", "short_name", "code", "parent", "sort", "is_active"]
-        fields_optional = ["short_name", "parent", "sort", "is_active"]
+class UnitIn(Schema):
+    name: str
+    code: str
+    short_name: str = ""
+    parent: int | None = None
+    sort: int = 0
+    is_active: bool = True
 
 
 class UnitOut(ModelSchema):
@@ -19,11 +34,14 @@ class UnitOut(ModelSchema):
         fields = ["id", "name", "short_name", "code", "parent", "path", "sort", "is_active"]
 
 
-class DepartmentIn(ModelSchema):
-    class Meta:
-        model = Department
-        fields = ["unit", "name", "code", "duties", "areas", "sort", "is_active"]
-        fields_optional = ["duties", "areas", "sort", "is_active"]
+class DepartmentIn(Schema):
+    unit: int
+    name: str
+    code: str
+    duties: str = ""
+    areas: list[int] = []
+    sort: int = 0
+    is_active: bool = True
 
 
 class DepartmentOut(ModelSchema):
@@ -32,11 +50,16 @@ class DepartmentOut(ModelSchema):
         fields = ["id", "unit", "name", "code", "duties", "areas", "sort", "is_active"]
 
 
-class PostIn(ModelSchema):
-    class Meta:
-        model = Post
-        fields = ["department", "name", "code", "tier", "areas", "duties", "headcount", "sort"]
-        fields_optional = ["tier", "areas", "duties", "headcount", "sort"]
+class PostIn(Schema):
+    department: int
+    name: str
+    code: str
+    tier: Tier = Tier.GENERAL
+    areas: list[int] = []
+    duties: str = ""
+    headcount: int = Field(1, ge=1)
+    sort: int = 0
+    is_active: bool = True
 
 
 class PostOut(ModelSchema):
@@ -56,11 +79,15 @@ class PostOut(ModelSchema):
         ]
 
 
-class PersonIn(ModelSchema):
-    class Meta:
-        model = Person
-        fields = ["name", "staff_no", "gender", "unit", "department", "job_title", "phone"]
-        fields_optional = ["gender", "department", "job_title", "phone"]
+class PersonIn(Schema):
+    name: str
+    staff_no: str
+    unit: int
+    department: int | None = None
+    gender: Gender | Literal[""] = ""
+    job_title: str = ""
+    phone: str = ""
+    is_active: bool = True
 
 
 class PersonOut(ModelSchema):
@@ -79,11 +106,13 @@ class PersonOut(ModelSchema):
         ]
 
 
-class AssignmentIn(ModelSchema):
-    class Meta:
-        model = Assignment
-        fields = ["person", "post", "start_date", "end_date", "concurrent", "note"]
-        fields_optional = ["end_date", "concurrent", "note"]
+class AssignmentIn(Schema):
+    person: int
+    post: int
+    start_date: date
+    end_date: date | None = None
+    concurrent: bool = False
+    note: str = ""
 
 
 class AssignmentOut(ModelSchema):
@@ -92,20 +121,15 @@ class AssignmentOut(ModelSchema):
         fields = ["id", "person", "post", "start_date", "end_date", "concurrent", "note"]
 
 
-class LeadershipIn(ModelSchema):
-    class Meta:
-        model = Leadership
-        fields = [
-            "unit",
-            "person",
-            "role",
-            "department",
-            "departments_in_charge",
-            "areas_in_charge",
-            "start_date",
-            "end_date",
-        ]
-        fields_optional = ["department", "departments_in_charge", "areas_in_charge", "end_date"]
+class LeadershipIn(Schema):
+    unit: int
+    person: int
+    role: LeadershipRole
+    department: int | None = None
+    departments_in_charge: list[int] = []
+    areas_in_charge: list[int] = []
+    start_date: date
+    end_date: date | None = None
 
 
 class LeadershipOut(ModelSchema):

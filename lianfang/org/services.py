@@ -160,21 +160,18 @@ def _check_leadership(item: Leadership, m2m: dict) -> None:
         departments = item.departments_in_charge.all()
     if any(d.unit_id != item.unit_id for d in departments or ()):
         errors["departments_in_charge"] = _("分管部门须属于所选单位。")
-    current = Leadership.objects.filter(role=item.role, end_date__isnull=True).exclude(pk=item.pk)
-    open_ended = item.end_date is None
+    # One principal per unit and one head per department at any moment.
+    same_time = Leadership.objects.filter(role=item.role).exclude(pk=item.pk)
+    if item.start_date:
+        same_time = same_time.filter(_overlapping(item.start_date, item.end_date))
+    if item.role == LeadershipRole.PRINCIPAL and same_time.filter(unit_id=item.unit_id).exists():
+        errors["unit"] = _("该单位在此期间已有主要领导，请先为其填写结束日期。")
     if (
-        open_ended
-        and item.role == LeadershipRole.PRINCIPAL
-        and current.filter(unit_id=item.unit_id).exists()
-    ):
-        errors["unit"] = _("该单位已有在任主要领导，请先为其填写结束日期。")
-    if (
-        open_ended
-        and item.role == LeadershipRole.DEPT_HEAD
+        item.role == LeadershipRole.DEPT_HEAD
         and item.department_id
-        and current.filter(department_id=item.department_id).exists()
+        and same_time.filter(department_id=item.department_id).exists()
     ):
-        errors["department"] = _("该部门已有在任负责人，请先为其填写结束日期。")
+        errors["department"] = _("该部门在此期间已有负责人，请先为其填写结束日期。")
     if errors:
         raise ValidationError(errors)
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lianfang.accounts.demo import DEMO_USERS, load_demo
 from lianfang.accounts.services import random_password
@@ -13,7 +14,7 @@ from lianfang.org.models import Department, Person, Post, Unit
 
 
 class Command(BaseCommand):
-    help = _(
+    help = gettext_lazy(
         "演示数据：执行数据库迁移，并在空数据库中加载演示单位、人员和演示账号。"
         "密码取 --password，其次取环境变量 LIANFANG_DEMO_PASSWORD，否则随机生成并显示一次。"
     )

@@ -1,13 +1,14 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lianfang.accounts.models import User
 from lianfang.accounts.services import token_create
 
 
 class Command(BaseCommand):
-    help = _("接口令牌：create USERNAME 为用户签发令牌（只显示一次）。")
+    help = gettext_lazy("接口令牌：create USERNAME 为用户签发令牌（只显示一次）。")
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["create"])

@@ -1,12 +1,13 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lianfang.core.audit import verify
 from lianfang.core.models import AuditEntry
 
 
 class Command(BaseCommand):
-    help = _("审计日志：verify 校验哈希链是否完整。")
+    help = gettext_lazy("审计日志：verify 校验哈希链是否完整。")
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["verify"])

@@ -1,12 +1,13 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from waitress import serve
 
 from lianfang.wsgi import application
 
 
 class Command(BaseCommand):
-    help = _("用生产级 WSGI 服务器（waitress）运行平台。")
+    help = gettext_lazy("用生产级 WSGI 服务器（waitress）运行平台。")
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
