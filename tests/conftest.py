@@ -67,9 +67,7 @@ def org(db):
         ),
         accountant=PostFactory(department=finance, name="会计", tier=Tier.KEY, areas=["finance"]),
         cashier=PostFactory(department=finance, name="出纳", tier=Tier.KEY, areas=["finance"]),
-        approver=PostFactory(
-            department=approval, name="审批员", tier=Tier.KEY, areas=["approval"]
-        ),
+        approver=PostFactory(department=approval, name="审批员", tier=Tier.KEY, areas=["approval"]),
         sub_clerk=PostFactory(department=sub_office, name="科员"),
     )
 
@@ -135,3 +133,8 @@ def personas(org):
         dept_head=UserFactory(username="dept_head", person=p.head, roles=[Role.DEPT_HEAD]),
         staff=UserFactory(username="staff", person=p.staff, roles=[Role.STAFF]),
     )
+
+
+def pytest_configure(config):
+    # WhiteNoise warns once per test client that var/static/ (collectstatic's output) is absent.
+    config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")

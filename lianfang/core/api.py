@@ -7,7 +7,7 @@ router factory keeps their scope and audit behaviour identical instead of six ne
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
 from django.utils.translation import gettext as _
-from ninja import PatchDict, Router
+from ninja import PatchDict, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from .scopes import get_scoped_or_404, scoped
@@ -86,7 +86,7 @@ def crud_router(
     def create(request, payload: in_schema):
         require(request, manage)
         data = resolve_refs(model, payload.dict(exclude_unset=True), request.user)
-        return 201, services["create"](actor=request.user, data=data)
+        return Status(201, services["create"](actor=request.user, data=data))
 
     @router.patch(
         "/{int:pk}", response=out_schema, url_name=f"{name}_update", operation_id=f"{name}_update"
@@ -104,6 +104,6 @@ def crud_router(
         require(request, manage)
         obj = get_scoped_or_404(queryset.all(), request.user, pk=pk)
         services["delete"](actor=request.user, **{name: obj})
-        return 204, None
+        return Status(204, None)
 
     return router
