@@ -2,6 +2,7 @@
 
 import os
 import shutil
+from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -50,9 +51,19 @@ def page(browser, live_server):
 
 
 @pytest.fixture
-def demo(transactional_db, django_db_serialized_rollback):
-    # serialized_rollback restores the key areas that migrations seed and each flush removes.
+def demo(transactional_db):
+    """The demo bureau, committed so that the live server sees it.
+
+    Each transactional test ends with a flush that also removes the rows migrations seeded.
+    Django's serialized_rollback cannot restore them here: Playwright's event loop gives this
+    thread a different connection object than the one the database was serialized on. So the
+    seeding migration runs again first.
+    """
+    from django.apps import apps
+
     from lianfang.accounts.demo import load_demo
+
+    import_module("lianfang.org.migrations.0002_key_areas").seed(apps, None)
 
     load_demo(password=DEMO_PASSWORD)
 
