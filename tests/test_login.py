@@ -224,3 +224,15 @@ def test_it_records_a_logout(client, user):
     client.post("/accounts/logout/")
     assert not _signed_in(client)
     assert AuditEntry.objects.filter(action="logout", actor=user).count() == 1
+
+
+def test_it_answers_in_chinese_whatever_the_browser_asks_for(client, db):
+    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "账号" in response.text
+    assert response["Content-Language"] == "zh-hans"
+
+
+def test_it_answers_in_english_once_the_user_switches(client, db):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    response = client.get("/accounts/login/")
+    assert "Username" in response.text

@@ -9,7 +9,9 @@ from .roles import Role
 
 class LoginForm(forms.Form):
     username = forms.CharField(label=_("账号"), max_length=150)
-    password = forms.CharField(label=_("密码"), widget=forms.PasswordInput)
+    password = forms.CharField(
+        label=_("密码"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
     otp_token = forms.CharField(
         label=_("动态口令"),
         required=False,
@@ -35,10 +37,14 @@ class LoginForm(forms.Form):
         return data
 
 
+CURRENT = forms.PasswordInput(attrs={"autocomplete": "current-password"})
+NEW = forms.PasswordInput(attrs={"autocomplete": "new-password"})
+
+
 class PasswordChangeForm(forms.Form):
-    old_password = forms.CharField(label=_("原密码"), widget=forms.PasswordInput)
-    new_password = forms.CharField(label=_("新密码"), widget=forms.PasswordInput)
-    new_password2 = forms.CharField(label=_("确认新密码"), widget=forms.PasswordInput)
+    old_password = forms.CharField(label=_("原密码"), widget=CURRENT)
+    new_password = forms.CharField(label=_("新密码"), widget=NEW)
+    new_password2 = forms.CharField(label=_("确认新密码"), widget=NEW)
 
     def clean(self):
         data = super().clean()
@@ -60,7 +66,10 @@ class UserCreateForm(forms.Form):
     )
     full_name = forms.CharField(label=_("姓名"), max_length=150, required=False)
     person = forms.ModelChoiceField(
-        label=_("对应人员"), queryset=Person.objects.none(), required=False
+        empty_label=_("不关联（管理员账号）"),
+        label=_("对应人员"),
+        queryset=Person.objects.none(),
+        required=False,
     )
 
     def __init__(self, *args, people, **kwargs):

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from lianfang.core.scopes import scoped
 
@@ -13,6 +14,8 @@ class ScopedModelForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            if getattr(field, "empty_label", None) is not None:
+                field.empty_label = _("请选择")
             queryset = getattr(field, "queryset", None)
             if queryset is not None and hasattr(queryset.model, "scope_paths"):
                 field.queryset = scoped(queryset, user)
