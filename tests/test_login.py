@@ -236,3 +236,22 @@ def test_it_answers_in_english_once_the_user_switches(client, db):
     client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
     response = client.get("/accounts/login/")
     assert "Username" in response.text
+
+
+def test_it_lets_the_security_admin_lift_a_lockout(client, user, db):
+    from lianfang.accounts.roles import Role
+
+    assert _fail(client, "zhangsan", 5)[-1] == 429
+    secadmin = UserFactory(username="anquan", roles=[Role.SECADMIN])
+    admin = type(client)()
+    admin.force_login(secadmin)
+    assert admin.post(f"/accounts/users/{user.pk}/unlock/").status_code == 302
+    assert _login(client, "zhangsan", PASSWORD).status_code == 302
+    assert AuditEntry.objects.filter(action="update", after__unlocked=1).exists()
+
+
+def test_it_refuses_the_unlock_to_the_system_admin(client, user, db):
+    from lianfang.accounts.roles import Role
+
+    client.force_login(UserFactory(username="xitong", roles=[Role.SYSADMIN]))
+    assert client.post(f"/accounts/users/{user.pk}/unlock/").status_code == 403

@@ -3,6 +3,7 @@
 import secrets
 import string
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
@@ -176,6 +177,14 @@ def login_record(*, username: str, user: User | None, success: bool, reason: str
         object_repr=username[:300],
         after={"reason": reason} if reason else None,
     )
+
+
+@transaction.atomic
+def user_unlock(*, actor, user: User) -> int:
+    """Lift the login lockouts of an account (from every address); returns how many."""
+    lifted = axes_reset(username=user.get_username())
+    audit.record(actor=actor, action=Action.UPDATE, instance=user, after={"unlocked": lifted})
+    return lifted
 
 
 def logout_record(*, user: User) -> None:

@@ -13,5 +13,6 @@ urlpatterns = [
     path("users/<int:pk>/", views.user_edit, name="user_edit"),
     path("users/<int:pk>/roles/", views.user_roles, name="user_roles"),
     path("users/<int:pk>/reset/", views.user_reset, name="user_reset"),
+    path("users/<int:pk>/unlock/", views.user_unlock, name="user_unlock"),
     path("login-log/", views.login_log, name="login_log"),
 ]

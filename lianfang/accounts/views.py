@@ -75,7 +75,12 @@ def login_view(request):
         return _login_page(request, form)
     user = form.user
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    if device is not None and not device.verify_token(form.cleaned_data["otp_token"]):
+    token = form.cleaned_data["otp_token"]
+    if device is not None and not token:
+        # Not a failure: the password was right and the code is simply still to come.
+        form.add_error("otp_token", _("该账号已绑定动态口令，请输入动态口令。"))
+        return _login_page(request, form)
+    if device is not None and not device.verify_token(token):
         services.login_record(username=username, user=None, success=False, reason="otp")
         form.add_error("otp_token", _("动态口令不正确。"))
         return _login_page(request, form)
@@ -223,6 +228,15 @@ def user_reset(request, pk):
     return render(
         request, "accounts/password_issued.html", {"target": target, "password": password}
     )
+
+
+@require_POST
+@permission_required("users.unlock")
+def user_unlock(request, pk):
+    target = get_object_or_404(User, pk=pk)
+    services.user_unlock(actor=request.user, user=target)
+    messages.success(request, _("已解除 %(name)s 的登录锁定。") % {"name": target.username})
+    return redirect("accounts:users")
 
 
 @permission_required("loginlog.view")
