@@ -156,3 +156,21 @@ def test_it_defines_permissions_and_a_scope_for_every_role():
     from lianfang.accounts.roles import ROLE_SCOPE
 
     assert set(ROLE_PERMISSIONS) == set(Role) == set(ROLE_SCOPE)
+
+
+def test_it_creates_an_admin_from_the_command_line(db, capsys):
+    from django.core.management import call_command
+
+    call_command("user", "create", "xitong", "--role", "sysadmin")
+    assert "xitong" in capsys.readouterr().out
+    user = User.objects.get(username="xitong")
+    assert user.role_codes == {Role.SYSADMIN}
+    assert user.must_change_password
+
+
+def test_it_refuses_two_admin_roles_on_the_command_line(db):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="roles"):
+        call_command("user", "create", "x", "--role", "sysadmin", "--role", "auditor")
+    assert not User.objects.filter(username="x").exists()
