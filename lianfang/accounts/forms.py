@@ -8,7 +8,9 @@ from .roles import Role
 
 
 class LoginForm(forms.Form):
-    username = forms.CharField(label=_("账号"), max_length=150)
+    username = forms.CharField(
+        label=_("账号"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username"})
+    )
     password = forms.CharField(
         label=_("密码"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
