@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "lianfang.core",
     "lianfang.org",
     "lianfang.accounts",
+    "simple_history",
+    "lianfang.risks",
 ]
 
 MIDDLEWARE = [
@@ -98,6 +100,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "lianfang.core.middleware.RequestContextMiddleware",
     "lianfang.accounts.middleware.LoginPolicyMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -220,6 +223,7 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/htmx", PROJECT_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/echarts", PROJECT_DIR / "node_modules" / "echarts" / "dist"),
 ]
 # A file added since the last collectstatic is served unhashed instead of failing the page.
 WHITENOISE_MANIFEST_STRICT = False
@@ -238,6 +242,13 @@ LOGGING = {
 
 # Domain defaults (DOMAIN.md §1): a key post held this many years is due for rotation.
 ROTATION_YEARS = env_int("LIANFANG_ROTATION_YEARS", 5, minimum=1)
+# The risk library (DOMAIN.md §3): the bureau's grading method and the upload limits.
+RISK_GRADING_METHOD = env_str("LIANFANG_GRADING_METHOD", "matrix")
+if RISK_GRADING_METHOD not in ("matrix", "criteria", "power_type"):
+    raise ImproperlyConfigured("LIANFANG_GRADING_METHOD must be matrix, criteria or power_type")
+IMPORT_MAX_BYTES = env_int("LIANFANG_IMPORT_MAX_MB", 10, minimum=1) * 1024 * 1024
+IMPORT_MAX_ROWS = env_int("LIANFANG_IMPORT_MAX_ROWS", 100_000, minimum=1)
+DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 AUDIT_RETENTION_DAYS = env_int("LIANFANG_AUDIT_RETENTION_DAYS", 180, minimum=180)
 
 NINJA_PAGINATION_PER_PAGE = 50

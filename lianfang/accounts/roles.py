@@ -31,7 +31,7 @@ ROLE_SCOPE = {
     Role.STAFF: DataScope.SELF,
 }
 
-ORG_READERS = {"org.view", "findings.view"}
+ORG_READERS = {"org.view", "findings.view", "risks.view"}
 
 ROLE_PERMISSIONS = {
     # The system administrator keeps the organisation (基础数据) and accounts, no business data.
@@ -49,5 +49,5 @@ ROLE_PERMISSIONS = {
     Role.PRINCIPAL: ORG_READERS,
     Role.IN_CHARGE: ORG_READERS,
     Role.DEPT_HEAD: ORG_READERS,
-    Role.STAFF: {"org.view"},
+    Role.STAFF: {"org.view", "risks.view"},
 }

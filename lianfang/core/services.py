@@ -48,10 +48,17 @@ def _validate(instance, m2m: dict, check: Check) -> None:
     instance.full_clean()
 
 
+def _attribute_history(instance, actor) -> None:
+    """Versioned models (django-simple-history) record who made the change."""
+    if getattr(actor, "is_authenticated", False):
+        instance._history_user = actor
+
+
 @transaction.atomic
 def create(*, actor, instance, data: dict | None = None, check: Check = None):
     m2m = apply_fields(instance, data or {})
     _validate(instance, m2m, check)
+    _attribute_history(instance, actor)
     instance.save(force_insert=True)
     for name, values in m2m.items():
         getattr(instance, name).set(values)
@@ -67,6 +74,7 @@ def update(*, actor, instance, data: dict, check: Check = None):
     before = audit.snapshot(instance)
     m2m = apply_fields(instance, data)
     _validate(instance, m2m, check)
+    _attribute_history(instance, actor)
     plain = [instance._meta.get_field(n).attname for n in data if n not in m2m]
     if plain:
         instance.save(update_fields=plain)

@@ -112,6 +112,7 @@ class Post(models.Model):
         related_name="+",
     )
     duties = models.TextField(_("岗位职责"), blank=True)
+    duties_changed_on = models.DateField(_("职责变更日期"), null=True, blank=True, editable=False)
     headcount = models.PositiveSmallIntegerField(_("编制人数"), default=1)
     sort = models.PositiveIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("在用"), default=True)

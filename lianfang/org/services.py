@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Concat, Length, Substr
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianfang.core import services as core
@@ -56,6 +57,9 @@ def post_create(*, actor, data: dict) -> Post:
 
 
 def post_update(*, actor, post: Post, data: dict) -> Post:
+    if "duties" in data and data["duties"] != post.duties:
+        # Risks of the post assessed before this date are due for re-assessment.
+        data = {**data, "duties_changed_on": timezone.localdate()}
     return core.update(actor=actor, instance=post, data=data)
 
 

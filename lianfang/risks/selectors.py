@@ -1,0 +1,231 @@
+"""Reads of the risk library, always through the data scope; set-based for lists and counts."""
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from lianfang.core.scopes import scoped
+from lianfang.org.models import Assignment, Leadership, LeadershipRole, Person, Post
+
+from .models import OPEN_MEASURE_STATUSES, Level, Measure, Register, RiskPoint, Status
+
+
+def _current_offices():
+    today = timezone.localdate()
+    return Leadership.objects.filter(start_date__lte=today).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today)
+    )
+
+
+def _office(role, **match):
+    return _current_offices().filter(role=role, **match).order_by("start_date")
+
+
+def _leader_subqueries():
+    """The current principal of the risk's unit, leader in charge and head of its department."""
+    principal = _office(LeadershipRole.PRINCIPAL, unit=OuterRef("unit"))
+    in_charge = _office(LeadershipRole.IN_CHARGE, departments_in_charge=OuterRef("department"))
+    head = _office(LeadershipRole.DEPT_HEAD, department=OuterRef("department"))
+    return principal, in_charge, head
+
+
+def with_responsible_leader(risks):
+    """Annotate each risk with its responsible leader, derived from the organisation now:
+    level 1 → principal leader, level 2 → leader in charge of the department, level 3 →
+    department head; a unit-register risk (no department) falls to the principal leader."""
+    principal, in_charge, head = _leader_subqueries()
+
+    def pick(field, output):
+        return Case(
+            When(level=Level.ONE, then=Subquery(principal.values(field)[:1])),
+            When(
+                level=Level.TWO,
+                department__isnull=False,
+                then=Subquery(in_charge.values(field)[:1]),
+            ),
+            When(
+                level=Level.THREE,
+                department__isnull=False,
+                then=Subquery(head.values(field)[:1]),
+            ),
+            When(level__isnull=False, then=Subquery(principal.values(field)[:1])),
+            default=None,
+            output_field=output,
+        )
+
+    return risks.annotate(
+        leader_id=pick("person_id", IntegerField()),
+        leader_name=pick("person__name", CharField()),
+    )
+
+
+def responsible_leader(risk: RiskPoint):
+    """The responsible leader (a Person) of one risk, or None."""
+    row = with_responsible_leader(RiskPoint.objects.filter(pk=risk.pk)).values("leader_id").first()
+    leader_id = row and row["leader_id"]
+    return Person.objects.filter(pk=leader_id).first() if leader_id else None
+
+
+def with_reassessment(risks):
+    """Flag risks graded before their post changed hands or duties (动态管理)."""
+    changed_hands = Assignment.objects.filter(post=OuterRef("post")).filter(
+        Q(start_date__gt=OuterRef("assessed_on")) | Q(end_date__gt=OuterRef("assessed_on"))
+    )
+    return risks.annotate(
+        reassess=Case(
+            When(assessed_on__isnull=True, then=Value(False)),
+            When(post__duties_changed_on__gt=F("assessed_on"), then=Value(True)),
+            When(Exists(changed_hands), then=Value(True)),
+            default=Value(False),
+        )
+    )
+
+
+def risk_list(user, filters: dict | None = None):
+    """The library as `user` may see it, filtered, with leader and re-assessment flags."""
+    risks = scoped(RiskPoint.objects.all(), user)
+    risks = apply_filters(risks, filters or {})
+    risks = with_reassessment(with_responsible_leader(risks))
+    return risks.select_related("unit", "department", "post", "person", "responsible_person")
+
+
+FILTERS = {
+    "unit": "unit_id",
+    "department": "department_id",
+    "post": "post_id",
+    "person": "person_id",
+    "level": "level",
+    "category": "category",
+    "status": "status",
+    "step": "step",
+    "year": "year",
+    "register": "register",
+    "publication": "publication",
+}
+
+
+def apply_filters(risks, filters: dict):
+    for name, lookup in FILTERS.items():
+        value = filters.get(name)
+        if value not in (None, ""):
+            risks = risks.filter(**{lookup: value})
+    text = (filters.get("q") or "").strip()
+    if text:
+        risks = risks.filter(
+            Q(title__icontains=text)
+            | Q(manifestation__icontains=text)
+            | Q(duty_link__icontains=text)
+        )
+    return risks
+
+
+def level_counts(risks) -> dict:
+    """{1: n, 2: n, 3: n, None: n} in one aggregate query."""
+    row = risks.aggregate(
+        l1=Count("pk", filter=Q(level=1)),
+        l2=Count("pk", filter=Q(level=2)),
+        l3=Count("pk", filter=Q(level=3)),
+        ungraded=Count("pk", filter=Q(level__isnull=True)),
+    )
+    return {1: row["l1"], 2: row["l2"], 3: row["l3"], None: row["ungraded"]}
+
+
+def rollup(risks, by: str):
+    """Counts by level rolled up per post, department or unit (one GROUP BY query)."""
+    keys = {
+        "unit": ("unit_id", "unit__name"),
+        "department": ("department_id", "department__name", "unit__name"),
+        "post": ("post_id", "post__name", "department__name"),
+    }[by]
+    return (
+        risks.order_by()
+        .values(*keys)
+        .annotate(
+            total=Count("pk"),
+            l1=Count("pk", filter=Q(level=1)),
+            l2=Count("pk", filter=Q(level=2)),
+            l3=Count("pk", filter=Q(level=3)),
+        )
+        .order_by("-total", keys[0])
+    )
+
+
+def category_counts(risks):
+    return risks.order_by().values("category").annotate(total=Count("pk")).order_by("category")
+
+
+def heat_map(risks):
+    """Risk counts per (likelihood, impact) cell, for matrix-graded risks."""
+    return (
+        risks.filter(likelihood__isnull=False, impact__isnull=False)
+        .order_by()
+        .values("likelihood", "impact")
+        .annotate(total=Count("pk"))
+    )
+
+
+def identification_progress(user, year: int):
+    """Per department: posts, and posts whose personal form is effective (every risk of the
+    post in `year` effective, and at least one), for the first phase of the campaign."""
+    risks = RiskPoint.objects.filter(register=Register.POST, year=year, post=OuterRef("pk"))
+    risks = risks.exclude(status=Status.RETIRED)
+    open_risks = risks.exclude(status=Status.EFFECTIVE)
+    posts = scoped(Post.objects.filter(is_active=True), user)
+    return (
+        posts.order_by()
+        .values("department_id", "department__name", "department__unit__name")
+        .annotate(
+            posts=Count("pk"),
+            filed=Count("pk", filter=Q(Exists(risks))),
+            effective=Count("pk", filter=Q(Exists(risks)) & ~Q(Exists(open_risks))),
+        )
+        .order_by("department__unit__name", "department__name")
+    )
+
+
+def overdue_measures(user, on=None):
+    on = on or timezone.localdate()
+    measures = scoped(Measure.objects.all(), user).filter(
+        status__in=OPEN_MEASURE_STATUSES, due_date__lt=on
+    )
+    return measures.select_related("risk", "owner").order_by("due_date")
+
+
+def measures_of(risk: RiskPoint):
+    return risk.measures.select_related("owner").order_by("pk")
+
+
+def history_of(risk: RiskPoint):
+    """Versions, newest first, each with the fields it changed against the one before."""
+    records = list(risk.history.select_related("history_user").order_by("-history_date"))
+    for newer, older in zip(records, [*records[1:], None], strict=True):
+        newer.changes = newer.diff_against(older).changes if older is not None else []
+    return records
+
+
+def gradings_of(risk: RiskPoint):
+    return risk.gradings.select_related("graded_by")
+
+
+def workflow_of(risk: RiskPoint):
+    return risk.workflow.select_related("actor")
+
+
+def years(user):
+    return (
+        scoped(RiskPoint.objects.all(), user)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .distinct()
+    )
