@@ -108,10 +108,14 @@ def on_unauthenticated(request, exc):
 def _register_routers():
     from lianfang.accounts.api import router as accounts_router
     from lianfang.org.api import routers as org_routers
+    from lianfang.risks.api import router as risks_router
+    from lianfang.risks.api_registers import router as registers_router
 
     for prefix, router in org_routers.items():
         api.add_router(f"/org/{prefix}", router)
     api.add_router("/accounts", accounts_router)
+    api.add_router("/risks", risks_router)
+    api.add_router("/risks/registers", registers_router)
 
 
 _register_routers()

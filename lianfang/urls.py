@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("lianfang.core.urls")),
     path("accounts/", include("lianfang.accounts.urls")),
     path("org/", include("lianfang.org.urls")),
+    path("risks/", include("lianfang.risks.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

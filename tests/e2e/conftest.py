@@ -61,11 +61,12 @@ def demo(transactional_db):
     """
     from django.apps import apps
 
-    from lianfang.accounts.demo import load_demo
+    from lianfang.demo import load
 
     import_module("lianfang.org.migrations.0002_key_areas").seed(apps, None)
+    import_module("lianfang.risks.migrations.0002_default_matrix").seed(apps, None)
 
-    load_demo(password=DEMO_PASSWORD)
+    load(password=DEMO_PASSWORD)
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lianfang.accounts.demo import DEMO_USERS, load_demo
 from lianfang.accounts.services import random_password
+from lianfang.demo import DEMO_USERS, load
 from lianfang.org.demo_data import ROOT
 from lianfang.org.models import Department, Person, Post, Unit
 
@@ -38,7 +38,7 @@ class Command(BaseCommand):
             password = random_password()
         try:
             password_validation.validate_password(password)
-            loaded = load_demo(password=password)
+            loaded = load(password=password)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         if not loaded:

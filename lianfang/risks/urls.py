@@ -1,0 +1,4 @@
+from . import register_views, views
+
+app_name = "risks"
+urlpatterns = views.urlpatterns + register_views.urlpatterns
