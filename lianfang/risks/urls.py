@@ -1,4 +1,4 @@
-from . import register_views, views
+from . import notice_views, register_views, views
 
 app_name = "risks"
-urlpatterns = views.urlpatterns + register_views.urlpatterns
+urlpatterns = views.urlpatterns + register_views.urlpatterns + notice_views.urlpatterns
