@@ -110,7 +110,11 @@ def by_power_type(power_type: str, base: Result) -> Result:
             1,
             _("涉及%(type)s权力，按权力类型定为一级。") % {"type": POWER_TYPES[power_type]},
         )
-    return Result(base.level, base.rationale)
+    return Result(
+        base.level,
+        _("权力类型为“%(type)s”，不属直接定为一级的类型；%(base)s")
+        % {"type": POWER_TYPES[power_type], "base": base.rationale},
+    )
 
 
 def level_name(level: int) -> str:

@@ -14,6 +14,7 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+from simple_history.models import ModelChange
 
 from lianfang.core.scopes import scoped
 from lianfang.org.models import Assignment, Leadership, LeadershipRole, Person, Post
@@ -206,11 +207,23 @@ def measures_of(risk: RiskPoint):
     return risk.measures.select_related("owner").order_by("pk")
 
 
+def _changes(newer, older) -> list[ModelChange]:
+    """Field-level diff over every tracked field (simple-history's diff_against skips the
+    non-editable ones, so a re-grading that only moved the matrix cell would show nothing)."""
+    return [
+        ModelChange(f.name, getattr(older, f.attname), getattr(newer, f.attname))
+        for f in newer.tracked_fields
+        if getattr(older, f.attname) != getattr(newer, f.attname)
+    ]
+
+
 def history_of(risk: RiskPoint):
     """Versions, newest first, each with the fields it changed against the one before."""
-    records = list(risk.history.select_related("history_user").order_by("-history_date"))
+    records = list(
+        risk.history.select_related("history_user").order_by("-history_date", "-history_id")
+    )
     for newer, older in zip(records, [*records[1:], None], strict=True):
-        newer.changes = newer.diff_against(older).changes if older is not None else []
+        newer.changes = _changes(newer, older) if older is not None else []
     return records
 
 

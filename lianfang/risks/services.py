@@ -56,14 +56,23 @@ def _place(risk: RiskPoint, m2m) -> None:
         raise ValidationError(errors)
 
 
+@transaction.atomic
 def risk_create(*, actor, data: dict) -> RiskPoint:
-    return core.create(actor=actor, instance=RiskPoint(), data=data, check=_place)
+    """File a risk; the filer must hold a person and the risk must fall inside their scope."""
+    if actor is not None and not rules.can_create(actor):
+        raise PermissionDenied
+    risk = core.create(actor=actor, instance=RiskPoint(), data=data, check=_place)
+    if actor is not None and not rules.in_scope(actor, risk):
+        raise PermissionDenied  # rolls the row and its audit entry back
+    return risk
 
 
 def risk_update(*, actor, risk: RiskPoint, data: dict) -> RiskPoint:
     if actor is not None and not rules.can_edit(actor, risk):
         raise PermissionDenied
-    return core.update(actor=actor, instance=risk, data=data, check=_place)
+    # _place may re-derive the place from a new post or register: save all of it with the change.
+    place = {"post": risk.post, "department": risk.department, "unit": risk.unit}
+    return core.update(actor=actor, instance=risk, data={**place, **data}, check=_place)
 
 
 def active_matrix() -> list[list[int]]:
@@ -105,6 +114,9 @@ def risk_grade(*, actor, risk: RiskPoint, method: str = "", inputs: dict) -> Gra
         rationale=result.rationale,
         graded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    audit.record(
+        actor=actor, action=audit.Action.CREATE, instance=record, after=audit.snapshot(record)
+    )
     core.update(
         actor=actor,
         instance=risk,
@@ -138,6 +150,8 @@ def measure_update(*, actor, measure: Measure, data: dict) -> Measure:
 def measure_delete(*, actor, measure: Measure) -> None:
     if actor is not None and not rules.can_edit(actor, measure.risk):
         raise PermissionDenied
+    if getattr(actor, "is_authenticated", False):
+        measure._history_user = actor  # the deletion's history row names who deleted
     core.delete(actor=actor, instance=measure)
 
 
@@ -293,6 +307,7 @@ def library_copy_forward(*, actor, from_year: int, to_year: int, risks) -> int:
         if m.status != "cancelled"
     ]
     Measure.objects.bulk_create(measures)
+    Measure.history.bulk_history_create(measures, default_user=actor if actor else None)
     audit.record(
         actor=actor,
         action=audit.Action.CREATE,
