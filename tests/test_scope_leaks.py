@@ -1,9 +1,9 @@
-"""Every demo role, every organisation list and detail, page and API: exactly its scope."""
+"""Every demo role, every organisation and risk list and detail, page and API: exactly its scope."""
 
 import pytest
 from django.db import transaction
 
-from lianfang.accounts.demo import DEMO_USERS, load_demo
+from lianfang.demo import DEMO_USERS, load
 from lianfang.accounts.models import User
 
 from .support.scope_leaks import leaks
@@ -13,7 +13,7 @@ from .support.scope_leaks import leaks
 def demo(django_db_setup, django_db_blocker):
     """The demo bureau, loaded once for the module and rolled back after it."""
     with django_db_blocker.unblock(), transaction.atomic():
-        load_demo(password="Demo#2026pass")
+        load(password="Demo#2026pass")
         yield
         transaction.set_rollback(True)
 

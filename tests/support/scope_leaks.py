@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from lianfang.accounts.models import User
 from lianfang.accounts.roles import Role
+from lianfang.risks.models import RiskPoint
 from lianfang.org.models import (
     Assignment,
     Department,
@@ -19,19 +20,22 @@ from lianfang.org.models import (
     Unit,
 )
 
+# model: (API list URL, the permission it needs)
 API_LISTS = {
-    Unit: "/api/v1/org/units/",
-    Department: "/api/v1/org/departments/",
-    Post: "/api/v1/org/posts/",
-    Person: "/api/v1/org/people/",
-    Assignment: "/api/v1/org/assignments/",
-    Leadership: "/api/v1/org/leaderships/",
+    Unit: ("/api/v1/org/units/", "org.view"),
+    Department: ("/api/v1/org/departments/", "org.view"),
+    Post: ("/api/v1/org/posts/", "org.view"),
+    Person: ("/api/v1/org/people/", "org.view"),
+    Assignment: ("/api/v1/org/assignments/", "org.view"),
+    Leadership: ("/api/v1/org/leaderships/", "org.view"),
+    RiskPoint: ("/api/v1/risks/", "risks.view"),
 }
 PAGES = {
     Unit: "/org/units/{}/",
     Department: "/org/departments/{}/",
     Post: "/org/posts/{}/",
     Person: "/org/people/{}/",
+    RiskPoint: "/risks/{}/",
 }
 
 
@@ -54,6 +58,8 @@ def _links(obj) -> tuple[str, set[int], set[int]]:
         return obj.post.department.unit.path, {obj.post.department_id}, {obj.person_id}
     if isinstance(obj, Leadership):
         return obj.unit.path, {obj.department_id} - {None}, {obj.person_id}
+    if isinstance(obj, RiskPoint):
+        return obj.unit.path, {obj.department_id} - {None}, {obj.person_id} - {None}
     raise TypeError(obj)
 
 
@@ -63,7 +69,8 @@ class Expected:
     def __init__(self, user: User):
         roles = user.role_codes
         self.person = user.person
-        self.everything = bool(roles & {Role.JIJIAN, Role.SYSADMIN})  # org is basic data
+        self.everything = Role.JIJIAN in roles
+        self.basic_data = Role.SYSADMIN in roles  # the organisation is basic data (ADR 0003)
         self.unit_path = self.person.unit.path if Role.PRINCIPAL in roles else None
         self.departments = set()
         if self.person is None:
@@ -80,7 +87,7 @@ class Expected:
             self.departments.add(self.person.department_id)
 
     def sees(self, obj) -> bool:
-        if self.everything:
+        if self.everything or (self.basic_data and getattr(obj, "scope_basic_data", False)):
             return True
         if self.person is None:
             return False
@@ -96,9 +103,9 @@ def leaks(user: User) -> list[str]:
     client = Client()
     client.force_login(user)
     problems = []
-    for model, url in API_LISTS.items():
+    for model, (url, permission) in API_LISTS.items():
         response = client.get(url, {"limit": 500})
-        if not user.has_permission("org.view"):
+        if not user.has_permission(permission):
             if response.status_code != 403:
                 problems.append(f"{url}: {response.status_code} instead of 403")
             continue
