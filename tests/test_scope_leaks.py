@@ -3,8 +3,8 @@
 import pytest
 from django.db import transaction
 
-from lianfang.demo import DEMO_USERS, load
 from lianfang.accounts.models import User
+from lianfang.demo import DEMO_USERS, load
 
 from .support.scope_leaks import leaks
 

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from lianfang.accounts.models import User
 from lianfang.accounts.roles import Role
-from lianfang.risks.models import RiskPoint
 from lianfang.org.models import (
     Assignment,
     Department,
@@ -19,6 +18,7 @@ from lianfang.org.models import (
     Post,
     Unit,
 )
+from lianfang.risks.models import RiskPoint
 
 # model: (API list URL, the permission it needs)
 API_LISTS = {
