@@ -20,11 +20,17 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    items = []
-    for label, name, permission in NAVIGATION:
-        if permission is None or user.has_permission(permission):
-            url = reverse(name)
-            items.append({"label": label, "url": url, "active": request.path.startswith(url)})
-    if items:
-        items[0]["active"] = request.path == items[0]["url"]
+    items = [
+        {"label": label, "url": reverse(name), "active": False}
+        for label, name, permission in NAVIGATION
+        if permission is None or user.has_permission(permission)
+    ]
+    # The deepest item whose address the page is under is the current one (/risks/notice/
+    # belongs to 风险公示, not to 廉政风险库 at /risks/).
+    under = [i for i in items if request.path.startswith(i["url"]) and i["url"] != "/"]
+    current = max(under, key=lambda i: len(i["url"]), default=None)
+    if current is None and items and request.path == items[0]["url"]:
+        current = items[0]
+    if current is not None:
+        current["active"] = True
     return {"nav_items": items}

@@ -185,13 +185,19 @@ def identification_progress(user, year: int):
     posts = scoped(Post.objects.filter(is_active=True), user)
     return (
         posts.order_by()
-        .values("department_id", "department__name", "department__unit__name")
+        .values(
+            "department_id",
+            "department__name",
+            "department__unit__name",
+            "department__unit__path",
+            "department__sort",
+        )
         .annotate(
             posts=Count("pk"),
             filed=Count("pk", filter=Q(Exists(risks))),
             effective=Count("pk", filter=Q(Exists(risks)) & ~Q(Exists(open_risks))),
         )
-        .order_by("department__unit__name", "department__name")
+        .order_by("department__unit__path", "department__sort", "department_id")
     )
 
 
