@@ -13,6 +13,7 @@ from ninja.security import HttpBearer, SessionAuth
 from lianfang.accounts.middleware import policy_block
 from lianfang.accounts.models import ApiToken
 from lianfang.accounts.services import denial_record
+from lianfang.core.uploads import too_large_message
 
 
 class UnicodeRenderer(JSONRenderer):
@@ -81,6 +82,8 @@ def on_validation_error(request, exc: ValidationError):
 
 @api.exception_handler(SchemaError)
 def on_schema_error(request, exc: SchemaError):
+    if (message := too_large_message(request)) is not None:
+        return _error(request, 400, message, [{"field": "file", "message": message}])
     errors = []
     for err in exc.errors:
         loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "payload", "query", "path")]

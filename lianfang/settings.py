@@ -248,7 +248,11 @@ if RISK_GRADING_METHOD not in ("matrix", "criteria", "power_type"):
     raise ImproperlyConfigured("LIANFANG_GRADING_METHOD must be matrix, criteria or power_type")
 IMPORT_MAX_BYTES = env_int("LIANFANG_IMPORT_MAX_MB", 10, minimum=1) * 1024 * 1024
 IMPORT_MAX_ROWS = env_int("LIANFANG_IMPORT_MAX_ROWS", 100_000, minimum=1)
-DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "lianfang.core.uploads.SizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 AUDIT_RETENTION_DAYS = env_int("LIANFANG_AUDIT_RETENTION_DAYS", 180, minimum=180)
 
 NINJA_PAGINATION_PER_PAGE = 50

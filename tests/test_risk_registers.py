@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from docx import Document
@@ -924,3 +925,22 @@ def test_it_shows_the_upload_progress_hooks_on_the_import_page(client, personas)
     assert 'enctype="multipart/form-data"' in html
     assert "<progress" in html
     assert "htmx:xhr:progress" in (STATIC / "registers.js").read_text()
+
+
+def test_it_drops_an_oversized_upload_while_it_arrives(client, personas, org, settings):
+    settings.IMPORT_MAX_BYTES = 2048
+    client.force_login(personas.jijian)
+    big = SimpleUploadedFile("登记表.xlsx", b"PK" + b"\x00" * 10_000)
+    response = client.post("/risks/registers/post/import/", {"year": 2026, "file": big})
+    assert response.status_code == 200
+    assert "文件超过" in response.text
+    assert not RiskPoint.objects.exists()
+
+
+def test_it_answers_the_api_with_the_size_limit_naming_the_file(client, personas, org, settings):
+    settings.IMPORT_MAX_BYTES = 2048
+    client.force_login(personas.jijian)
+    big = SimpleUploadedFile("登记表.xlsx", b"PK" + b"\x00" * 10_000)
+    response = client.post("/api/v1/risks/registers/post/import", {"year": 2026, "file": big})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "file"

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from lianfang.core.paging import page_of
 from lianfang.core.permissions import permission_required
+from lianfang.core.uploads import too_large_message
 
 from .models import Register
 from .registers import columns as cols
@@ -173,7 +174,9 @@ def register_import(request, register):
     result = {}
     if request.method == "POST":
         form = RegisterImportForm(request.POST, request.FILES)
-        if form.is_valid():
+        if (message := too_large_message(request)) is not None:
+            form.add_error("file", message)
+        elif form.is_valid():
             upload = form.cleaned_data["file"]
             try:
                 result["created"] = import_file(
