@@ -19,7 +19,16 @@ from simple_history.models import ModelChange
 from lianfang.core.scopes import scoped
 from lianfang.org.models import Assignment, Leadership, LeadershipRole, Person, Post
 
-from .models import OPEN_MEASURE_STATUSES, Level, Measure, Register, RiskPoint, Status
+from . import grading
+from .models import (
+    OPEN_MEASURE_STATUSES,
+    GradingMatrix,
+    Level,
+    Measure,
+    Register,
+    RiskPoint,
+    Status,
+)
 
 
 def _current_offices():
@@ -248,3 +257,9 @@ def years(user):
         .values_list("year", flat=True)
         .distinct()
     )
+
+
+def active_matrix() -> GradingMatrix:
+    """The bureau's matrix; the built-in 4×4 one (unsaved) when none is active."""
+    matrix = GradingMatrix.objects.filter(is_active=True).first()
+    return matrix or GradingMatrix(cells=grading.DEFAULT_MATRIX)

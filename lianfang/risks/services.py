@@ -15,7 +15,6 @@ from . import grading, rules, selectors
 from .models import (
     REGISTER_CATEGORIES,
     Grading,
-    GradingMatrix,
     GradingMethod,
     Measure,
     Register,
@@ -76,8 +75,7 @@ def risk_update(*, actor, risk: RiskPoint, data: dict) -> RiskPoint:
 
 
 def active_matrix() -> list[list[int]]:
-    matrix = GradingMatrix.objects.filter(is_active=True).first()
-    return matrix.cells if matrix else grading.DEFAULT_MATRIX
+    return selectors.active_matrix().cells
 
 
 def grade(method: str, inputs: dict) -> grading.Result:

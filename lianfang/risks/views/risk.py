@@ -1,41 +1,32 @@
-"""The risk library pages: the library with its counts and charts, one risk with its grading,
-measures, five steps and history, the forms, identification progress, overdue measures and
-copying a year forward. Reads go through the selectors (scoped), writes through the services."""
-
-from datetime import date
+"""One risk: its grading and responsible leader, measures, the five steps, and the forms."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import ForeignKey
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lianfang.core.forms import submit
-from lianfang.core.paging import page_of
 from lianfang.core.permissions import permission_required
-from lianfang.core.scopes import get_scoped_or_404, scoped
+from lianfang.core.scopes import get_scoped_or_404
 from lianfang.org.selectors import current_assignments
 
-from . import grading, rules, selectors, services
-from .forms import (
+from .. import grading, rules, selectors, services
+from ..forms import (
     WORKFLOW_FORMS,
-    CopyForm,
     GradeForm,
-    LibraryFilterForm,
     MeasureForm,
     RiskForm,
     matrix_choices,
     registers_for,
 )
-from .models import (
+from ..models import (
     OPEN_MEASURE_STATUSES,
-    Category,
     GradingMatrix,
     GradingMethod,
     Level,
@@ -46,7 +37,6 @@ from .models import (
     Step,
 )
 
-ROLLUP_ROWS = 100
 LEADER_RULES = {
     Level.ONE: gettext_lazy("一级风险由单位主要领导负责"),
     Level.TWO: gettext_lazy("二级风险由部门的分管领导负责"),
@@ -54,98 +44,7 @@ LEADER_RULES = {
 }
 
 
-def _years(user) -> tuple[list[int], int]:
-    """The years the user has risks in, newest first, and the one to show by default."""
-    years = list(selectors.years(user))
-    return years, (years[0] if years else timezone.localdate().year)
-
-
-def _matrix() -> GradingMatrix:
-    matrix = GradingMatrix.objects.filter(is_active=True).first()
-    return matrix or GradingMatrix(cells=grading.DEFAULT_MATRIX)
-
-
-def _charts(levels: dict, heat, matrix: GradingMatrix) -> dict:
-    """What charts.js draws: the level distribution and the likelihood × impact heat map."""
-    rows, cols = matrix.size
-    cells = [
-        [c["impact"] - 1, c["likelihood"] - 1, c["total"]]
-        for c in heat
-        if 1 <= c["likelihood"] <= rows and 1 <= c["impact"] <= cols
-    ]
-    return {
-        "levels": {
-            "labels": [str(label) for label in Level.labels] + [_("未定级")],
-            "values": [levels[1], levels[2], levels[3], levels[None]],
-            "empty": _("没有符合条件的风险点"),
-        },
-        "heat": {
-            "x": [label for _n, label in matrix_choices(cols, matrix.impact_labels)],
-            "y": [label for _n, label in matrix_choices(rows, matrix.likelihood_labels)],
-            "xName": _("影响程度"),
-            "yName": _("可能性"),
-            "cells": cells,
-            "max": max((c[2] for c in cells), default=0),
-            "unit": _("个风险点"),
-            "empty": _("暂无按风险矩阵评级的风险点"),
-            "more": _("多"),
-            "fewer": _("少"),
-        },
-    }
-
-
-@permission_required("risks.view")
-def library(request):
-    user = request.user
-    years, default_year = _years(user)
-    data = request.GET.copy()
-    if years:
-        data.setdefault("year", str(default_year))
-    form = LibraryFilterForm(data, user=user, years=years)
-    filters = form.filters()
-    by = form.cleaned_data.get("by") or "department"
-    base = selectors.apply_filters(scoped(RiskPoint.objects.all(), user), filters)
-    levels = selectors.level_counts(base)
-    categories = [
-        {"label": Category(row["category"]).label, "total": row["total"]}
-        for row in selectors.category_counts(base)
-    ]
-    rollup = list(selectors.rollup(base, by)[: ROLLUP_ROWS + 1])
-    context = {
-        "form": form,
-        "page": page_of(request, selectors.risk_list(user, filters)),
-        "levels": [(n, Level(n).label, levels[n]) for n in (1, 2, 3)],
-        "ungraded": levels[None],
-        "total": sum(levels.values()),
-        "categories": categories,
-        "by": by,
-        "rollup": rollup[:ROLLUP_ROWS],
-        "rollup_cut": len(rollup) > ROLLUP_ROWS,
-        "charts": _charts(levels, selectors.heat_map(base), _matrix()),
-        "is_steward": rules.is_steward(user),
-        "registers": [(r, Register(r).label) for r in registers_for(user)],
-    }
-    return render(request, "risks/library.html", context)
-
-
-@permission_required("risks.view")
-def progress(request):
-    years, year = _years(request.user)
-    if (request.GET.get("year") or "").isdigit():
-        year = int(request.GET["year"])
-    rows = list(selectors.identification_progress(request.user, year))
-    totals = {key: sum(row[key] for row in rows) for key in ("posts", "filed", "effective")}
-    for row in [*rows, totals]:
-        row["share"] = round(row["effective"] * 100 / row["posts"]) if row["posts"] else 0
-    years = sorted({*years, year, timezone.localdate().year}, reverse=True)
-    return render(
-        request,
-        "risks/progress.html",
-        {"rows": rows, "totals": totals, "year": year, "years": years},
-    )
-
-
-def _get_risk(request, pk):
+def scoped_risk(request, pk):
     risks = selectors.with_reassessment(selectors.with_responsible_leader(RiskPoint.objects))
     risks = risks.select_related(
         "unit", "department", "post", "person", "responsible_person", "copied_from"
@@ -238,7 +137,9 @@ def _detail(request, risk, bound=None):
         "tab": "detail",
         "steps": _steps(risk),
         "grading": gradings[0] if gradings else None,
-        "grading_inputs": _inputs_in_words(gradings[0], _matrix()) if gradings else [],
+        "grading_inputs": _inputs_in_words(gradings[0], selectors.active_matrix())
+        if gradings
+        else [],
         "earlier_gradings": gradings[1:],
         "leader_rule": _leader_rule(risk),
         "measures": _measures(risk),
@@ -253,13 +154,13 @@ def _detail(request, risk, bound=None):
 
 @permission_required("risks.view")
 def detail(request, pk):
-    return _detail(request, _get_risk(request, pk))
+    return _detail(request, scoped_risk(request, pk))
 
 
 @require_POST
 @permission_required("risks.view")
 def workflow_action(request, pk, action):
-    risk = _get_risk(request, pk)
+    risk = scoped_risk(request, pk)
     if action not in WORKFLOW_FORMS:
         raise Http404
     form = WORKFLOW_FORMS[action](request.POST, prefix=action)
@@ -275,7 +176,7 @@ def workflow_action(request, pk, action):
         return services.workflow_decide(actor=actor, risk=risk, **data)
 
     if submit(form, run) is None:
-        return _detail(request, _get_risk(request, pk), bound=(action, form))
+        return _detail(request, scoped_risk(request, pk), bound=(action, form))
     done = {
         "submit": _("已提交下一环节。"),
         "comment": _("意见已记录。"),
@@ -314,7 +215,7 @@ def risk_create(request):
 
 
 def _editable_risk(request, pk):
-    risk = _get_risk(request, pk)
+    risk = scoped_risk(request, pk)
     if not rules.can_edit(request.user, risk):
         raise PermissionDenied
     return risk
@@ -345,7 +246,7 @@ def risk_edit(request, pk):
 def risk_grade(request, pk):
     risk = _editable_risk(request, pk)
     method = settings.RISK_GRADING_METHOD
-    matrix = _matrix()
+    matrix = selectors.active_matrix()
     initial = {"likelihood": risk.likelihood, "impact": risk.impact}
     form = GradeForm(request.POST or None, method=method, matrix=matrix, initial=initial)
     record = submit(
@@ -423,108 +324,3 @@ def measure_delete(request, pk):
         messages.success(request, _("已删除防控措施。"))
         return redirect(reverse("risks:detail", args=[measure.risk_id]) + "#measures")
     return render(request, "risks/measure_delete.html", {"measure": measure, "risk": measure.risk})
-
-
-def _changes_in_words(records) -> None:
-    """Give each version's changes field labels and readable values (names, not ids)."""
-    opts = RiskPoint._meta
-    wanted = {}
-    for record in records:
-        for change in record.changes:
-            field = opts.get_field(change.field)
-            if isinstance(field, ForeignKey):
-                wanted.setdefault(field.related_model, set()).update({change.old, change.new})
-    names = {
-        model: {obj.pk: str(obj) for obj in model._base_manager.filter(pk__in=ids - {None})}
-        for model, ids in wanted.items()
-    }
-
-    def show(field, value):
-        if value in (None, ""):
-            return "—"
-        if isinstance(value, date):
-            return value.isoformat()
-        if isinstance(field, ForeignKey):
-            return names[field.related_model].get(value, f"#{value}")
-        return dict(field.flatchoices).get(value, value) if field.choices else value
-
-    for record in records:
-        record.rows = [
-            {
-                "label": opts.get_field(c.field).verbose_name,
-                "old": None if c.old in (None, "") else show(opts.get_field(c.field), c.old),
-                "new": show(opts.get_field(c.field), c.new),
-            }
-            for c in record.changes
-        ]
-
-
-@permission_required("risks.view")
-def history(request, pk):
-    risk = _get_risk(request, pk)
-    records = selectors.history_of(risk)
-    _changes_in_words(records)
-    context = {"risk": risk, "records": records, "tab": "history"}
-    return render(request, "risks/history.html", context)
-
-
-@permission_required("risks.view")
-def version(request, pk, history_id):
-    risk = _get_risk(request, pk)
-    versions = risk.history.select_related(
-        "history_user", "unit", "department", "post", "person", "responsible_person"
-    )
-    record = get_object_or_404(versions, history_id=history_id)
-    context = {"risk": risk, "record": record, "tab": "history"}
-    return render(request, "risks/version.html", context)
-
-
-@permission_required("risks.view")
-def copy_forward(request):
-    user = request.user
-    if not rules.is_steward(user):
-        raise PermissionDenied
-    _all, year = _years(user)
-    form = CopyForm(request.POST or None, initial={"from_year": year, "to_year": year + 1})
-    count = submit(
-        form,
-        lambda data: services.library_copy_forward(
-            actor=user, risks=scoped(RiskPoint.objects.all(), user), **data
-        ),
-    )
-    if count is not None:
-        to_year = form.cleaned_data["to_year"]
-        messages.success(
-            request,
-            _("已将 %(n)d 条已生效的风险点复制到 %(year)d 年度，进入“自己找”环节。")
-            % {"n": count, "year": to_year},
-        )
-        return redirect(reverse("risks:library") + f"?year={to_year}")
-    return render(request, "risks/copy.html", {"form": form})
-
-
-@permission_required("risks.view")
-def overdue(request):
-    measures = selectors.overdue_measures(request.user).select_related(
-        "risk__unit", "risk__department", "risk__post"
-    )
-    context = {"page": page_of(request, measures), "today": timezone.localdate()}
-    return render(request, "risks/overdue.html", context)
-
-
-urlpatterns = [
-    path("", library, name="library"),
-    path("progress/", progress, name="progress"),
-    path("new/", risk_create, name="create"),
-    path("copy/", copy_forward, name="copy"),
-    path("<int:pk>/", detail, name="detail"),
-    path("<int:pk>/edit/", risk_edit, name="edit"),
-    path("<int:pk>/grade/", risk_grade, name="grade"),
-    path("<int:pk>/history/", history, name="history"),
-    path("<int:pk>/history/<int:history_id>/", version, name="version"),
-    path("<int:pk>/workflow/<str:action>/", workflow_action, name="workflow"),
-    path("<int:pk>/measures/new/", measure_create, name="measure_create"),
-    path("measures/overdue/", overdue, name="overdue"),
-    path("measures/<int:pk>/edit/", measure_edit, name="measure_edit"),
-    path("measures/<int:pk>/delete/", measure_delete, name="measure_delete"),
-]
