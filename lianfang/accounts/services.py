@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from lianfang.core import audit, context
 from lianfang.core import services as core
 from lianfang.core.audit import Action
+from lianfang.core.text import join_list
 
 from .models import ApiToken, LoginLog, PasswordHistory, User, UserRole
 from .roles import ADMIN_ROLES, Role
@@ -24,7 +25,7 @@ def validate_roles(roles, person) -> set[str]:
     roles = set(roles)
     unknown = roles - set(Role.values)
     if unknown:
-        raise ValidationError({"roles": _("未知角色：%(r)s") % {"r": "、".join(sorted(unknown))}})
+        raise ValidationError({"roles": _("未知角色：%(r)s") % {"r": join_list(sorted(unknown))}})
     admins = roles & ADMIN_ROLES
     if len(admins) > 1:
         raise ValidationError(

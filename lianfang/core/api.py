@@ -11,6 +11,7 @@ from ninja import PatchDict, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from .scopes import get_scoped_or_404, scoped
+from .text import join_list
 
 
 def require(request, permission: str) -> None:
@@ -39,7 +40,7 @@ def resolve_refs(model: type[Model], data: dict, user) -> dict:
             objects = qs.filter(pk=value).first()
             missing = {value} if objects is None else set()
         if missing:
-            ids = "、".join(str(i) for i in sorted(missing))
+            ids = join_list(sorted(missing))
             raise ValidationError(
                 {name: _("编号为 %(ids)s 的记录不存在或无权访问。") % {"ids": ids}}
             )

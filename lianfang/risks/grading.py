@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lianfang.core.text import join_list
+
 # DOMAIN.md §3 (b): the five criteria.
 CRITERIA = {
     "people_money_goods": gettext_lazy("掌握人财物支配权"),
@@ -86,11 +88,11 @@ def by_criteria(criteria) -> Result:
     unknown = criteria - set(CRITERIA)
     if unknown:
         raise GradingError(
-            "criteria", _("未知的定级标准：%(c)s") % {"c": "、".join(sorted(unknown))}
+            "criteria", _("未知的定级标准：%(c)s") % {"c": join_list(sorted(unknown))}
         )
     count = len(criteria)
     level = 1 if count >= 3 else 2 if count == 2 else 3
-    met = "、".join(str(CRITERIA[c]) for c in CRITERIA if c in criteria) or _("无")
+    met = join_list(CRITERIA[c] for c in CRITERIA if c in criteria) or _("无")
     return Result(
         level,
         _(

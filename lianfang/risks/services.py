@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from lianfang.core import audit
 from lianfang.core import services as core
+from lianfang.core.text import join_list
 
 from . import grading, rules, selectors
 from .models import (
@@ -49,7 +50,7 @@ def _place(risk: RiskPoint, m2m) -> None:
         risk.post, risk.department = None, None
     allowed = REGISTER_CATEGORIES.get(register, ())
     if risk.category and register in REGISTER_CATEGORIES and risk.category not in allowed:
-        labels = "、".join(str(c.label) for c in allowed)
+        labels = join_list(c.label for c in allowed)
         errors["category"] = _("该登记表的风险类别只能是：%(c)s。") % {"c": labels}
     if errors:
         raise ValidationError(errors)

@@ -16,6 +16,8 @@ from django.utils import translation
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from lianfang.core.text import join_list
+
 from ..models import REGISTER_CATEGORIES, Category, Level, MeasureType, Register
 
 
@@ -274,7 +276,7 @@ CATEGORY_ALIASES = {
 
 
 def category_labels(register: str) -> str:
-    return "、".join(str(c.label) for c in REGISTER_CATEGORIES[register])
+    return join_list(c.label for c in REGISTER_CATEGORIES[register])
 
 
 @_per_language
@@ -344,7 +346,7 @@ def parse_measures(value) -> list[tuple[str, str]]:
                     % {
                         "n": number,
                         "tag": tag.group(1),
-                        "allowed": "、".join(f"【{t.label}】" for t in MeasureType),
+                        "allowed": join_list(f"【{t.label}】" for t in MeasureType),
                     }
                 )
             kind = types[tag.group(1)]

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from lianfang.core.scopes import scoped
+from lianfang.core.text import join_list
 from lianfang.org.models import Assignment, Department, Person, Post, Unit
 
 from ..models import Register
@@ -93,7 +94,7 @@ class Names:
         if not candidates:
             return None, _("人员“%(n)s”不存在或不在您的数据权限范围内。") % {"n": name}
         if len(candidates) > 1:
-            numbers = "、".join(sorted(c.staff_no for c in candidates))
+            numbers = join_list(sorted(c.staff_no for c in candidates))
             return None, _(
                 "人员“%(n)s”有 %(count)d 人同名（编号 %(nos)s），请写成“%(n)s（人员编号）”。"
             ) % {"n": name, "count": len(candidates), "nos": numbers}

@@ -22,6 +22,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
+from lianfang.core.text import join_list
+
 from ..models import REGISTER_CATEGORIES, Level, MeasureType, Register
 from .columns import (
     COLUMNS,
@@ -177,7 +179,7 @@ def _instructions(wb: Workbook, register: str) -> None:
     sheet.append([str(MeasureType.OTHER.label), _("不写标签即为“其他”")])
     sheet.append([])
     heading(_("填写规则"))
-    required = "、".join(str(c.header) for c in COLUMNS[register] if c.required)
+    required = join_list(c.header for c in COLUMNS[register] if c.required)
     rules = [
         _("第1行为标题，第2行为表头，请勿修改、删除或合并表头单元格；数据从第3行起填写。"),
         _("必填列：%(c)s。") % {"c": required},

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from lianfang.core.forms import submit
 from lianfang.core.permissions import permission_required
 from lianfang.core.scopes import get_scoped_or_404
+from lianfang.core.text import join_list
 from lianfang.org.selectors import current_assignments
 
 from .. import grading, rules, selectors, services
@@ -85,7 +86,7 @@ def _inputs_in_words(record, matrix: GradingMatrix) -> list[tuple[str, str]]:
             for code, label in grading.CRITERIA.items()
             if code in inputs.get("criteria", [])
         ]
-        words.append((_("符合的定级标准"), "、".join(met) or _("无")))
+        words.append((_("符合的定级标准"), join_list(met) or _("无")))
     if inputs.get("power_type"):
         words.insert(0, (_("权力类型"), grading.POWER_TYPES.get(inputs["power_type"], "")))
     return words

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lianfang.accounts.services import random_password
+from lianfang.core.text import join_list
 from lianfang.demo import DEMO_USERS, load
 from lianfang.org.demo_data import ROOT
 from lianfang.org.models import Department, Person, Post, Unit
@@ -56,7 +57,7 @@ class Command(BaseCommand):
                 "people": Person.objects.count(),
             }
         )
-        self.stdout.write(_("演示账号：%(users)s") % {"users": "、".join(DEMO_USERS)})
+        self.stdout.write(_("演示账号：%(users)s") % {"users": join_list(DEMO_USERS)})
         if generated:
             self.stdout.write(
                 _("演示账号密码：%(password)s（仅显示一次，请妥善保存）") % {"password": password}
