@@ -2,7 +2,7 @@ from datetime import datetime, time
 
 from django.utils import timezone
 
-from .models import AuditEntry, DictItem, DictType
+from .models import AuditEntry, DictType
 
 
 def audit_entries(
@@ -28,10 +28,6 @@ def audit_entries(
     if q:
         entries = entries.filter(object_repr__icontains=q)
     return entries.order_by("-seq")
-
-
-def dict_items(code: str):
-    return DictItem.objects.filter(dict_type__code=code, is_active=True).order_by("sort", "code")
 
 
 def dict_types():
