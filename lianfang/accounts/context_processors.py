@@ -9,6 +9,7 @@ NAVIGATION = [
     (_("廉政风险库"), "risks:library", "risks.view"),
     (_("登记表"), "risks:registers", "risks.view"),
     (_("风险公示"), "risks:notice", "risks.view"),
+    (_("风险矩阵"), "risks:matrix", "risks.matrix"),
     (_("数据字典"), "core:dicts", "dicts.manage"),
     (_("用户管理"), "accounts:users", "users.view"),
     (_("审计日志"), "core:audit", "audit.view"),

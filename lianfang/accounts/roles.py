@@ -45,7 +45,7 @@ ROLE_PERMISSIONS = {
     },
     Role.SECADMIN: {"users.view", "users.roles", "users.unlock", "loginlog.view"},
     Role.AUDITOR: {"audit.view", "loginlog.view"},
-    Role.JIJIAN: {*ORG_READERS, "org.view_all", "org.manage"},
+    Role.JIJIAN: {*ORG_READERS, "org.view_all", "org.manage", "risks.matrix"},
     Role.PRINCIPAL: ORG_READERS,
     Role.IN_CHARGE: ORG_READERS,
     Role.DEPT_HEAD: ORG_READERS,

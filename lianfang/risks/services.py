@@ -16,6 +16,7 @@ from . import grading, rules, selectors
 from .models import (
     REGISTER_CATEGORIES,
     Grading,
+    GradingMatrix,
     GradingMethod,
     Measure,
     Register,
@@ -320,3 +321,30 @@ def library_copy_forward(*, actor, from_year: int, to_year: int, risks) -> int:
         },
     )
     return len(copies)
+
+
+@transaction.atomic
+def matrix_update(*, actor, cells, likelihood_labels, impact_labels) -> GradingMatrix:
+    """Replace the bureau's likelihood × impact matrix. Gradings already made keep their level;
+    the new matrix applies from the next grading."""
+    try:
+        grading.check_matrix(cells)
+    except grading.GradingError as exc:
+        raise ValidationError({exc.field: exc.message}) from exc
+    rows, cols = len(cells), len(cells[0])
+    if len(likelihood_labels) != rows:
+        raise ValidationError(
+            {"likelihood_labels": _("可能性等级说明须有 %(n)d 项。") % {"n": rows}}
+        )
+    if len(impact_labels) != cols:
+        raise ValidationError({"impact_labels": _("影响程度说明须有 %(n)d 项。") % {"n": cols}})
+    matrix = GradingMatrix.objects.filter(is_active=True).first()
+    data = {
+        "cells": cells,
+        "likelihood_labels": likelihood_labels,
+        "impact_labels": impact_labels,
+        "name": _("%(r)d×%(c)d 风险矩阵") % {"r": rows, "c": cols},
+    }
+    if matrix is None:
+        return core.create(actor=actor, instance=GradingMatrix(is_active=True), data=data)
+    return core.update(actor=actor, instance=matrix, data=data)

@@ -1,4 +1,9 @@
-from . import notice_views, register_views, views
+from . import matrix_views, notice_views, register_views, views
 
 app_name = "risks"
-urlpatterns = views.urlpatterns + register_views.urlpatterns + notice_views.urlpatterns
+urlpatterns = (
+    views.urlpatterns
+    + register_views.urlpatterns
+    + notice_views.urlpatterns
+    + matrix_views.urlpatterns
+)
