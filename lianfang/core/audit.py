@@ -37,8 +37,7 @@ def snapshot(instance, fields: Iterable[str] | None = None) -> dict:
     if instance.pk is not None:
         for field in opts.many_to_many:
             if fields is None or field.name in fields:
-                data[field.name] = sorted(field.value_from_object(instance), key=lambda o: o.pk)
-                data[field.name] = [o.pk for o in data[field.name]]
+                data[field.name] = sorted(o.pk for o in field.value_from_object(instance))
     return jsonable(data)
 
 
