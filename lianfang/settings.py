@@ -1,6 +1,7 @@
 """All configuration comes from environment variables; a bad value stops start-up."""
 
 import os
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -83,6 +84,7 @@ INSTALLED_APPS = [
     "lianfang.accounts",
     "simple_history",
     "lianfang.risks",
+    "lianfang.powers",
 ]
 
 MIDDLEWARE = [
@@ -253,6 +255,27 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+# The power list (DOMAIN.md §4): the code format varies by province. Default: 16 digits,
+# 区划6-主体3-类型2-事项3-子项2 (Hubei).
+POWER_CODE_PATTERN = env_str(
+    "LIANFANG_POWER_CODE_PATTERN", r"^[0-9]{6}[0-9]{3}[0-9]{2}[0-9]{3}[0-9]{2}$"
+)
+try:
+    re.compile(POWER_CODE_PATTERN)
+except re.error as exc:
+    raise ImproperlyConfigured(f"LIANFANG_POWER_CODE_PATTERN is not a regex: {exc}") from exc
+# How the pattern reads to a user; empty: the default pattern's description.
+POWER_CODE_HELP = env_str("LIANFANG_POWER_CODE_HELP", "")
+# Region code (区划) that new codes start with, and the phone printed where an item has none.
+POWER_REGION_CODE = env_str("LIANFANG_POWER_REGION_CODE", "439901")
+SUPERVISION_PHONE = env_str("LIANFANG_SUPERVISION_PHONE", "")
+# How flowcharts mark a risky step: level 1, 2, 3.
+RISK_LEVEL_MARKS = env_list("LIANFANG_RISK_LEVEL_MARKS", "★★★,★★,★")
+RISK_LEVEL_COLOURS = env_list("LIANFANG_RISK_LEVEL_COLOURS", "#f4cccc,#fce5cd,#fff2cc")
+if len(RISK_LEVEL_MARKS) != 3 or len(RISK_LEVEL_COLOURS) != 3:
+    raise ImproperlyConfigured("LIANFANG_RISK_LEVEL_MARKS and _COLOURS need three values each")
+if not all(re.fullmatch(r"#[0-9a-fA-F]{6}", c) for c in RISK_LEVEL_COLOURS):
+    raise ImproperlyConfigured("LIANFANG_RISK_LEVEL_COLOURS must be #rrggbb colours")
 AUDIT_RETENTION_DAYS = env_int("LIANFANG_AUDIT_RETENTION_DAYS", 180, minimum=180)
 
 NINJA_PAGINATION_PER_PAGE = 50

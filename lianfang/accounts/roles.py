@@ -15,6 +15,7 @@ class Role(models.TextChoices):
     IN_CHARGE = "in_charge", _("分管领导")
     DEPT_HEAD = "dept_head", _("部门负责人")
     STAFF = "staff", _("干部职工")
+    LEGAL = "legal", _("法制工作人员")
 
 
 # The three administrators are mutually exclusive with each other and with business roles.
@@ -29,9 +30,11 @@ ROLE_SCOPE = {
     Role.IN_CHARGE: DataScope.IN_CHARGE,
     Role.DEPT_HEAD: DataScope.DEPARTMENT,
     Role.STAFF: DataScope.SELF,
+    # The legal office keeps the unit's power list and ties the unit's risk points to it.
+    Role.LEGAL: DataScope.UNIT,
 }
 
-ORG_READERS = {"org.view", "findings.view", "risks.view"}
+ORG_READERS = {"org.view", "findings.view", "risks.view", "powers.view"}
 
 ROLE_PERMISSIONS = {
     # The system administrator keeps the organisation (基础数据) and accounts, no business data.
@@ -49,5 +52,6 @@ ROLE_PERMISSIONS = {
     Role.PRINCIPAL: ORG_READERS,
     Role.IN_CHARGE: ORG_READERS,
     Role.DEPT_HEAD: ORG_READERS,
-    Role.STAFF: {"org.view", "risks.view"},
+    Role.STAFF: {"org.view", "risks.view", "powers.view"},
+    Role.LEGAL: {"org.view", "risks.view", "powers.view", "powers.manage"},
 }

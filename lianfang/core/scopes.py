@@ -54,9 +54,15 @@ def _self_q(user, paths: ScopePaths) -> Q:
     return Q(**{_lookup(paths.person, "pk"): user.person_id})
 
 
-def scope_q(user, paths: ScopePaths) -> Q:
-    """The filter that keeps only what `user` may see of a model reached through `paths`."""
+def scope_q(user, paths: ScopePaths, floor: DataScope | None = None) -> Q:
+    """The filter that keeps only what `user` may see of a model reached through `paths`.
+
+    `floor` widens a narrower scope for data the whole unit may read (the power list), but
+    never gives anything to a user whose scope is none.
+    """
     scope = user.data_scope
+    if floor is not None and scope != DataScope.NONE:
+        scope = widest([scope, floor])
     if scope == DataScope.ALL:
         return Q()
     if scope == DataScope.UNIT:
@@ -77,7 +83,7 @@ def scoped(queryset, user):
     paths: ScopePaths = model.scope_paths
     if getattr(model, "scope_basic_data", False) and user.has_permission("org.view_all"):
         return queryset
-    q = scope_q(user, paths)
+    q = scope_q(user, paths, getattr(model, "scope_floor", None))
     if not q:
         return queryset
     if paths.reverse:

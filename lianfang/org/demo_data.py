@@ -328,5 +328,6 @@ ACCOUNTS = [
     ("fenguan", "in_charge", "何建平", ""),
     ("kezhang", "dept_head", "黄卫民", ""),
     ("zhiyuan", "staff", "钱佳", ""),
+    ("fazhi", "legal", "曹宇", ""),
 ]
 # fmt: on

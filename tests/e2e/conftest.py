@@ -65,6 +65,7 @@ def demo(transactional_db):
 
     import_module("lianfang.org.migrations.0002_key_areas").seed(apps, None)
     import_module("lianfang.risks.migrations.0002_default_matrix").seed(apps, None)
+    import_module("lianfang.powers.migrations.0002_power_categories").seed(apps, None)
 
     load(password=DEMO_PASSWORD)
 

@@ -71,7 +71,8 @@ class Expected:
         self.person = user.person
         self.everything = Role.JIJIAN in roles
         self.basic_data = Role.SYSADMIN in roles  # the organisation is basic data (ADR 0003)
-        self.unit_path = self.person.unit.path if Role.PRINCIPAL in roles else None
+        unit_wide = roles & {Role.PRINCIPAL, Role.LEGAL}
+        self.unit_path = self.person.unit.path if unit_wide else None
         self.departments = set()
         if self.person is None:
             return
