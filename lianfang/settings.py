@@ -227,6 +227,14 @@ STATICFILES_DIRS = [
     ("vendor/htmx", PROJECT_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/echarts", PROJECT_DIR / "node_modules" / "echarts" / "dist"),
 ]
+STATICFILES_VENDOR_FILES = {
+    "vendor/mermaid/mermaid.min.js": PROJECT_DIR / "node_modules/mermaid/dist/mermaid.min.js",
+}
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "lianfang.core.staticfinders.VendorFileFinder",
+]
 # A file added since the last collectstatic is served unhashed instead of failing the page.
 WHITENOISE_MANIFEST_STRICT = False
 STORAGES = {
