@@ -132,6 +132,7 @@ def personas(org):
         in_charge=UserFactory(username="in_charge", person=p.in_charge, roles=[Role.IN_CHARGE]),
         dept_head=UserFactory(username="dept_head", person=p.head, roles=[Role.DEPT_HEAD]),
         staff=UserFactory(username="staff", person=p.staff, roles=[Role.STAFF]),
+        legal=UserFactory(username="legal", person=p.approver, roles=[Role.LEGAL]),
     )
 
 

@@ -55,6 +55,7 @@ def test_it_gives_each_role_its_data_scope(personas, sub_principal):
         "in_charge": DataScope.IN_CHARGE,
         "dept_head": DataScope.DEPARTMENT,
         "staff": DataScope.SELF,
+        "legal": DataScope.UNIT,
     }
 
 
