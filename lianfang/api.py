@@ -111,6 +111,8 @@ def on_unauthenticated(request, exc):
 def _register_routers():
     from lianfang.accounts.api import router as accounts_router
     from lianfang.org.api import routers as org_routers
+    from lianfang.powers.api import router as powers_router
+    from lianfang.powers.api_exchange import router as power_exchange_router
     from lianfang.risks.api import router as risks_router
     from lianfang.risks.api_registers import router as registers_router
 
@@ -119,6 +121,8 @@ def _register_routers():
     api.add_router("/accounts", accounts_router)
     api.add_router("/risks", risks_router)
     api.add_router("/risks/registers", registers_router)
+    api.add_router("/powers", powers_router)
+    api.add_router("/powers/exchange", power_exchange_router)
 
 
 _register_routers()

@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from lianfang.accounts.demo import DEMO_USERS, load_demo
+from lianfang.powers.demo import load_powers
 from lianfang.risks.demo import load_risks
 
 __all__ = ["DEMO_USERS", "load"]
@@ -14,4 +15,5 @@ def load(*, password: str) -> bool:
         if not load_demo(password=password):
             return False
         load_risks()
+        load_powers()
     return True

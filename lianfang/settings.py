@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "simple_history",
     "lianfang.risks",
     "lianfang.powers",
+    "lianfang.portal",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,8 @@ urlpatterns = [
     path("accounts/", include("lianfang.accounts.urls")),
     path("org/", include("lianfang.org.urls")),
     path("risks/", include("lianfang.risks.urls")),
+    path("gongkai/", include("lianfang.portal.urls")),
+    path("powers/", include("lianfang.powers.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

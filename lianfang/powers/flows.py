@@ -50,6 +50,10 @@ def _structure_errors(steps, edges) -> list[FlowError]:
             if edge[end] not in by_key:
                 message = _("连线指向不存在的环节“%(key)s”。") % {"key": edge[end]}
                 errors.append(FlowError("edges", message))
+    pairs = [(e["source"], e["target"], e["condition"].strip()) for e in edges]
+    for source, target, _condition in sorted({p for p in pairs if pairs.count(p) > 1}):
+        message = _("从“%(source)s”到“%(target)s”的连线重复。")
+        errors.append(FlowError("edges", message % {"source": source, "target": target}))
     exits = {key: [e for e in edges if e["source"] == key] for key in by_key}
     for step in steps:
         errors += _exit_errors(step, exits[step["key"]])

@@ -1,6 +1,7 @@
 """The power list (权力清单): power items, their cleanup, flowcharts, discretion standards,
 and the catalogues of regulations and business processes (DOMAIN.md §4)."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -129,6 +130,19 @@ class PowerItem(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        # Checked here as well as by the constraints, so that forms name the field.
+        errors = {}
+        legal, promised = self.legal_limit, self.promised_limit
+        if legal is not None and promised is not None and promised > legal:
+            errors["promised_limit"] = _(
+                "承诺时限（%(p)d个工作日）不能超过法定时限（%(l)d个工作日）。"
+            ) % {"p": promised, "l": legal}
+        if self.published and self.is_cancelled:
+            errors["published"] = _("已取消的事项不能公开。")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_cancelled(self) -> bool:
@@ -265,6 +279,11 @@ class DiscretionStandard(models.Model):
 
     def __str__(self):
         return f"{self.item} · {self.get_circumstance_display()}"
+
+    def clean(self):
+        low, high = self.amount_min, self.amount_max
+        if low is not None and high is not None and low > high:
+            raise ValidationError({"amount_min": _("罚款下限不能高于上限。")})
 
 
 class RegulationStatus(models.TextChoices):

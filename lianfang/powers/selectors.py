@@ -4,11 +4,12 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q
+from django.utils.translation import override
 
 from lianfang.core.models import DictItem
 from lianfang.core.scopes import scoped
 from lianfang.org.models import Post
-from lianfang.risks.models import Measure, Publication, RiskPoint, Status
+from lianfang.risks.models import Measure, MeasureStatus, Publication, RiskPoint, Status
 
 from . import flows
 from .models import (
@@ -25,10 +26,15 @@ from .models import (
 
 
 def category_labels() -> dict[str, str]:
-    """The category names this bureau uses (the data dictionary may hold local aliases)."""
-    labels = dict(Category.choices)
+    """The category names this bureau uses: a label renamed in the data dictionary (a local
+    alias such as 行政监督) wins; an unchanged one follows the reader's language."""
+    labels = {code: str(label) for code, label in Category.choices}
+    with override(settings.LANGUAGE_CODE):
+        defaults = {code: str(label) for code, label in Category.choices}
     items = DictItem.objects.filter(dict_type__code=CATEGORY_DICT, is_active=True)
-    labels.update(items.values_list("code", "label"))
+    for code, label in items.values_list("code", "label"):
+        if code in labels and label != defaults[code]:
+            labels[code] = label
     return labels
 
 
@@ -54,6 +60,16 @@ def apply_filters(items, filters: dict):
     return items
 
 
+def category_counts(items) -> dict[str, int]:
+    return dict(items.order_by().values_list("category").annotate(n=Count("pk")))
+
+
+def item_risk_links(item: PowerItem, user):
+    """The risk points tied to `item` that `user` may see, with the step each sits on."""
+    links = RiskLink.objects.filter(item=item, risk__in=internal_risks(user))
+    return links.select_related("risk", "step").order_by("step__order", "risk__level", "pk")
+
+
 def public_items(filters: dict | None = None):
     """What the portal lists: published items that are still in force."""
     items = PowerItem.objects.filter(published=True).exclude(decision=Decision.CANCEL)
@@ -61,8 +77,7 @@ def public_items(filters: dict | None = None):
 
 
 def public_category_counts() -> dict[str, int]:
-    counts = public_items().order_by().values_list("category").annotate(n=Count("pk"))
-    return dict(counts)
+    return category_counts(public_items())
 
 
 def public_regulations():
@@ -70,7 +85,9 @@ def public_regulations():
 
 
 def _measures():
-    return Prefetch("measures", queryset=Measure.objects.order_by("pk"))
+    """The measures a flowchart shows: not those called off."""
+    measures = Measure.objects.exclude(status=MeasureStatus.CANCELLED).order_by("pk")
+    return Prefetch("measures", queryset=measures)
 
 
 @dataclass

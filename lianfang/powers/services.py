@@ -62,18 +62,8 @@ def _check_terms(item: PowerItem) -> None:
     errors = {}
     if not re.fullmatch(settings.POWER_CODE_PATTERN, item.code or ""):
         errors["code"] = _("事项编码格式不符合要求（%(help)s）。") % {"help": code_help()}
-    legal, promised = item.legal_limit, item.promised_limit
-    if legal is not None and promised is not None and promised > legal:
-        errors["promised_limit"] = _(
-            "承诺时限（%(p)d个工作日）不能超过法定时限（%(l)d个工作日）。"
-        ) % {
-            "p": promised,
-            "l": legal,
-        }
-    if item.fee_amount is not None and not item.fee_basis.strip():
+    if item.fee_amount is not None and not (item.fee_basis or "").strip():
         errors["fee_basis"] = _("收费的事项须写明收费依据。")
-    if item.published and item.is_cancelled:
-        errors["published"] = _("已取消的事项不能公开。")
     if errors:
         raise ValidationError(errors)
 
@@ -81,7 +71,7 @@ def _check_terms(item: PowerItem) -> None:
 def _rebound_match(item: PowerItem):
     """A cancelled item this one would bring back: same name or a same legal provision."""
     cancelled = PowerItem.objects.filter(decision=Decision.CANCEL).exclude(pk=item.pk)
-    by_name = cancelled.filter(name=item.name.strip()).first()
+    by_name = cancelled.filter(name=(item.name or "").strip()).first()
     if by_name:
         return by_name
     keys = texts.basis_keys(item.bases)
@@ -94,19 +84,19 @@ def _rebound_match(item: PowerItem):
 def _check_cleanup(item: PowerItem, was_cancelled: bool) -> None:
     """权力清理: no basis, no power; cancelled powers come back only by legal procedure."""
     if item.is_cancelled:
-        if not item.decision_reason.strip():
+        if not (item.decision_reason or "").strip():
             raise ValidationError({"decision_reason": _("取消事项须写明取消理由。")})
         return
     if not item.bases:
         raise ValidationError({"basis_set": _("没有法律法规依据的事项不能保留，应予取消。")})
-    if item.procedure_ref.strip():
+    if (item.procedure_ref or "").strip():
         return
     if item.decision == Decision.NEW:
         raise ValidationError({"procedure_ref": _("新设事项须经法定程序，请填写批准文件文号。")})
     if was_cancelled:
         message = _("已取消的事项须经法定程序才能恢复，请填写批准文件文号。")
         raise ValidationError({"procedure_ref": message})
-    match = _rebound_match(item)
+    match = _rebound_match(item) if item.pk is None else None
     if match is not None:
         message = _(
             "与已取消事项“%(name)s”（%(code)s）相同，须经法定程序才能设立，请填写批准文件文号。"
@@ -201,11 +191,33 @@ def flow_snapshot(item: PowerItem) -> dict:
     return {"steps": steps, "edges": _flow_data(item)[1]}
 
 
+STEP_FIELDS = ("key", "kind", "name", "limit_days", "documents")
+CONDITION_LENGTH = FlowTransition._meta.get_field("condition").max_length
+
+
+def _check_step_fields(item: PowerItem, steps: list[dict], edges: list[dict]) -> None:
+    """Each step and connection holds to its model's fields (lengths, slug keys, kinds)."""
+    for number, data in enumerate(steps, start=1):
+        step = FlowStep(item=item, **{k: data.get(k) or "" for k in STEP_FIELDS})
+        step.limit_days = data.get("limit_days") or 0
+        try:
+            step.full_clean(exclude=["item", "post"], validate_unique=False)
+        except ValidationError as exc:
+            message = _("第%(n)d个环节：%(e)s") % {"n": number, "e": " ".join(exc.messages)}
+            raise ValidationError({"steps": message}) from exc
+    for number, edge in enumerate(edges, start=1):
+        if len((edge.get("condition") or "").strip()) > CONDITION_LENGTH:
+            message = _("第%(n)d条连线：条件不能超过%(max)d个字。")
+            raise ValidationError({"edges": message % {"n": number, "max": CONDITION_LENGTH}})
+
+
 def _check_step_posts(item: PowerItem, steps: list[dict]) -> None:
+    """A step may be handled by any post of the implementing unit (a penalty's legal review
+    sits in another department than its investigation)."""
     for number, step in enumerate(steps, start=1):
         post = step.get("post")
-        if post is not None and post.department_id != item.department_id:
-            message = _("第%(n)d个环节的承办岗位须属于本事项的承办机构。") % {"n": number}
+        if post is not None and post.department.unit_id != item.unit_id:
+            message = _("第%(n)d个环节的承办岗位须属于本事项的实施主体。") % {"n": number}
             raise ValidationError({"steps": message})
 
 
@@ -217,6 +229,7 @@ def flow_save(*, actor, item: PowerItem, steps: list[dict], edges: list[dict]) -
     points cannot be dropped until they are moved.
     """
     _require_manage(actor, item)
+    _check_step_fields(item, steps, edges)
     errors = flows.flow_errors(steps, edges, item.promised_limit, item.legal_limit)
     if errors:
         raise ValidationError({e.field: e.message for e in reversed(errors)})
@@ -259,7 +272,10 @@ def flow_save(*, actor, item: PowerItem, steps: list[dict], edges: list[dict]) -
 
 
 def _may_link(actor, risk: RiskPoint) -> bool:
-    return actor.has_permission("powers.manage") or risk_rules.can_edit(actor, risk)
+    """The legal office ties risks of its scope; a risk's own editors may tie it too."""
+    if actor.has_permission("powers.manage") and risk_rules.in_scope(actor, risk):
+        return True
+    return risk_rules.can_edit(actor, risk)
 
 
 def _check_link(link: RiskLink, m2m) -> None:
@@ -295,24 +311,32 @@ def risk_link_remove(*, actor, link: RiskLink) -> None:
 CIRCUMSTANCE_ORDER = [Circumstance.MINOR, Circumstance.ORDINARY, Circumstance.SERIOUS]
 
 
-def _check_discretion(item: PowerItem, rows: list[dict]) -> None:
-    if rows and item.category != Category.PENALTY:
-        raise ValidationError({"category": _("只有行政处罚事项才有自由裁量基准。")})
+def _cleaned_standards(item: PowerItem, rows: list[dict]) -> list[DiscretionStandard]:
+    """The rows as standards with their values converted (amounts as Decimal), each row's
+    own error named with its number."""
+    standards = []
     for number, row in enumerate(rows, start=1):
-        low, high = row.get("amount_min"), row.get("amount_max")
-        if low is not None and high is not None and low > high:
-            message = _("第%(n)d条：罚款下限不能高于上限。") % {"n": number}
-            raise ValidationError({"amount_min": message})
-        if (
-            not (row.get("description") or "").strip()
-            or not (row.get("penalty_types") or "").strip()
-        ):
-            message = _("第%(n)d条：须写明具体情形和处罚种类。") % {"n": number}
-            raise ValidationError({"description": message})
+        standard = DiscretionStandard(item=item, order=number, **row)
+        try:
+            standard.full_clean(exclude=["item"], validate_constraints=False)
+        except ValidationError as exc:
+            raise ValidationError(
+                {
+                    field: [_("第%(n)d条：%(e)s") % {"n": number, "e": e} for e in errors]
+                    for field, errors in exc.message_dict.items()
+                }
+            ) from exc
+        standards.append(standard)
+    return standards
+
+
+def _check_discretion(item: PowerItem, standards: list[DiscretionStandard]) -> None:
+    if standards and item.category != Category.PENALTY:
+        raise ValidationError({"category": _("只有行政处罚事项才有自由裁量基准。")})
     ranks = [
-        CIRCUMSTANCE_ORDER.index(r["circumstance"])
-        for r in rows
-        if r["circumstance"] in CIRCUMSTANCE_ORDER
+        CIRCUMSTANCE_ORDER.index(s.circumstance)
+        for s in standards
+        if s.circumstance in CIRCUMSTANCE_ORDER
     ]
     if ranks != sorted(ranks):
         raise ValidationError({"circumstance": _("违法情节应按轻微、一般、严重的顺序排列。")})
@@ -327,12 +351,10 @@ def _discretion_snapshot(item: PowerItem) -> list[dict]:
 def discretion_save(*, actor, item: PowerItem, rows: list[dict]) -> None:
     """Replace the item's discretion standards (自由裁量基准) with `rows`, checked as a whole."""
     _require_manage(actor, item)
-    _check_discretion(item, rows)
+    standards = _cleaned_standards(item, rows)
+    _check_discretion(item, standards)
     before = _discretion_snapshot(item)
     item.discretion.all().delete()
-    standards = [DiscretionStandard(item=item, order=n, **row) for n, row in enumerate(rows, 1)]
-    for standard in standards:
-        standard.full_clean(exclude=["item"])
     DiscretionStandard.objects.bulk_create(standards)
     after = _discretion_snapshot(item)
     if before != after:
@@ -348,15 +370,20 @@ def discretion_save(*, actor, item: PowerItem, rows: list[dict]) -> None:
 # --- Catalogues --------------------------------------------------------------------------------
 
 
+def _related_units(a, b) -> bool:
+    """One unit is the other or above it: a bureau's rule may govern its units' powers, and a
+    unit works under the bureau's."""
+    return a.path.startswith(b.path) or b.path.startswith(a.path)
+
+
 def _check_catalogue_entry(entry, m2m: dict) -> None:
     department = getattr(entry, "department", None)
     if department is not None and department.unit_id != entry.unit_id:
         raise ValidationError({"department": _("部门须属于所选单位。")})
-    outside = [
-        p for p in m2m.get("power_items") or () if not entry.unit.path.startswith(p.unit.path)
-    ]
-    if outside:
-        raise ValidationError({"power_items": _("权力事项须属于本单位或其上级单位。")})
+    items = m2m.get("power_items") or ()
+    if any(not _related_units(entry.unit, item.unit) for item in items):
+        message = _("权力事项须属于本单位、其上级单位或所属单位。")
+        raise ValidationError({"power_items": message})
 
 
 @transaction.atomic

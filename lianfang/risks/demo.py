@@ -39,7 +39,7 @@ DRAFT = "draft"  # at 自己找, not yet graded
 
 
 @dataclass
-class _Plan:
+class RiskPlan:
     register: str
     unit: Unit
     department: Department | None
@@ -54,10 +54,10 @@ class _Plan:
 
 
 def load_risks() -> None:
-    _Loader().run()
+    DemoLoader().run()
 
 
-class _Loader:
+class DemoLoader:
     def __init__(self):
         self.today = timezone.localdate()
         self.units = {u.code: u for u in Unit.objects.filter(path__startswith=self._root_path())}
@@ -115,7 +115,7 @@ class _Loader:
 
     # --- planning -------------------------------------------------------------------------
 
-    def plans(self) -> list[_Plan]:
+    def plans(self) -> list[RiskPlan]:
         plans = []
         for (unit_code, abbr, post_name), risks in data.POST_RISKS.items():
             post = self.posts[unit_code, abbr, post_name]
@@ -123,7 +123,7 @@ class _Loader:
             for n, risk in enumerate(risks):
                 filer = holders[n % len(holders)]
                 plans.append(
-                    _Plan(
+                    RiskPlan(
                         register=Register.POST,
                         unit=self.units[unit_code],
                         department=post.department,
@@ -141,7 +141,7 @@ class _Loader:
             responsible = self.head.get(department.pk) or self.principal[unit.pk]
             for n, risk in enumerate(risks):
                 plans.append(
-                    _Plan(
+                    RiskPlan(
                         register=Register.DEPARTMENT,
                         unit=unit,
                         department=department,
@@ -157,7 +157,7 @@ class _Loader:
             unit = self.units[unit_code]
             for n, risk in enumerate(risks):
                 plans.append(
-                    _Plan(
+                    RiskPlan(
                         register=Register.UNIT,
                         unit=unit,
                         department=None,
@@ -172,7 +172,7 @@ class _Loader:
         self._assign_states(plans)
         return plans
 
-    def _assign_states(self, plans: list[_Plan]) -> None:
+    def _assign_states(self, plans: list[RiskPlan]) -> None:
         """A fixed pattern leaves about one risk in ten in the workflow and a few returned;
         `data.STATES` pins the ones the demo walkthrough relies on. Of the effective risks,
         the duty risks of the window and enforcement departments are published to the public
@@ -190,7 +190,7 @@ class _Loader:
 
     # --- grading --------------------------------------------------------------------------
 
-    def _has_leader(self, plan: _Plan, level: int) -> bool:
+    def _has_leader(self, plan: RiskPlan, level: int) -> bool:
         """Whether graded responsibility names someone for `level` (the demo organisation has
         no leader in charge (分管领导) for some departments of the subordinate units)."""
         department = plan.department
@@ -208,7 +208,7 @@ class _Loader:
             return grading.by_power_type(inputs["power_type"], base).level
         return base.level
 
-    def grading_for(self, plan: _Plan) -> tuple[str, dict]:
+    def grading_for(self, plan: RiskPlan) -> tuple[str, dict]:
         """The table's method and inputs; where the level they give has nobody responsible
         for it in this department, the nearest inputs whose level does (toward level 1 for
         leader and key posts, toward level 3 otherwise)."""
@@ -242,7 +242,7 @@ class _Loader:
 
     # --- actors ---------------------------------------------------------------------------
 
-    def steward(self, plan: _Plan) -> User:
+    def steward(self, plan: RiskPlan) -> User:
         """The nearest demo account that oversees the risk's department (or unit)."""
         if plan.department is None:
             return self.users["juzhang" if plan.unit.code == org.ROOT else "jijian"]
@@ -251,17 +251,22 @@ class _Loader:
                 return self.users[name]
         return self.users["jijian"]
 
-    def filer_user(self, plan: _Plan) -> User:
+    def filer_user(self, plan: RiskPlan) -> User:
         user = plan.filer and self.user_of_person.get(plan.filer.pk)
         return user or self.steward(plan)
 
-    def decider(self, plan: _Plan) -> User:
+    def decider(self, plan: RiskPlan) -> User:
         return self.users["juzhang" if plan.unit.code == org.ROOT else "jijian"]
 
     # --- writing --------------------------------------------------------------------------
 
     def run(self) -> None:
-        plans = self.plans()
+        self.write(self.plans())
+
+    def write(self, plans: list[RiskPlan]) -> list:
+        """Create, grade, give measures to and walk each planned risk; the risks, in order (as
+        created: re-read them for their final state)."""
+        risks = []
         measures = count()
         comments = count()
         for i, plan in enumerate(plans):
@@ -296,8 +301,10 @@ class _Loader:
                     data=self.measure(plan, kind, content, n, next(measures)),
                 )
             self.walk(plan, risk, filer, i, comments)
+            risks.append(risk)
+        return risks
 
-    def walk(self, plan: _Plan, risk, filer: User, i: int, comments) -> None:
+    def walk(self, plan: RiskPlan, risk, filer: User, i: int, comments) -> None:
         """Take the risk through the five steps as far as its planned state."""
         state = plan.state
         if state == DRAFT:
@@ -323,7 +330,7 @@ class _Loader:
                 comment=data.DECISION_COMMENT,
             )
 
-    def measure(self, plan: _Plan, kind: str, content: str, n: int, j: int) -> dict:
+    def measure(self, plan: RiskPlan, kind: str, content: str, n: int, j: int) -> dict:
         """Owner, due date and status: the responsible person owns education, the department
         head (or the unit's principal leader) the rest. Effective risks have their first
         measure done; a fixed share of the open ones is overdue."""

@@ -18,6 +18,7 @@ from lianfang.org.models import (
     Post,
     Unit,
 )
+from lianfang.powers.models import PowerItem
 from lianfang.risks.models import RiskPoint
 
 # model: (API list URL, the permission it needs)
@@ -29,6 +30,7 @@ API_LISTS = {
     Assignment: ("/api/v1/org/assignments/", "org.view"),
     Leadership: ("/api/v1/org/leaderships/", "org.view"),
     RiskPoint: ("/api/v1/risks/", "risks.view"),
+    PowerItem: ("/api/v1/powers/items/", "powers.view"),
 }
 PAGES = {
     Unit: "/org/units/{}/",
@@ -60,6 +62,8 @@ def _links(obj) -> tuple[str, set[int], set[int]]:
         return obj.unit.path, {obj.department_id} - {None}, {obj.person_id}
     if isinstance(obj, RiskPoint):
         return obj.unit.path, {obj.department_id} - {None}, {obj.person_id} - {None}
+    if isinstance(obj, PowerItem):
+        return obj.unit.path, {obj.department_id}, set()
     raise TypeError(obj)
 
 
@@ -94,6 +98,10 @@ class Expected:
             return False
         unit_path, departments, people = _links(obj)
         if self.unit_path is not None and unit_path.startswith(self.unit_path):
+            return True
+        # The power list is read unit-wide: every cadre sees their own unit's (and its
+        # sub-units') power items, whatever the reach of their role elsewhere.
+        if isinstance(obj, PowerItem) and unit_path.startswith(self.person.unit.path):
             return True
         return bool(departments & self.departments) or self.person.pk in people
 
