@@ -29,7 +29,10 @@ def _category_choices(blank=None):
 class PowerFilterForm(forms.Form):
     category = forms.ChoiceField(label=_("权力类别"), required=False)
     department = forms.ModelChoiceField(
-        label=_("承办机构"), required=False, queryset=Department.objects.none()
+        label=_("承办机构"),
+        required=False,
+        queryset=Department.objects.none(),
+        empty_label=_("全部"),
     )
     decision = forms.ChoiceField(
         label=_("清理意见"), required=False, choices=[("", _("全部")), *Decision.choices]
@@ -44,6 +47,7 @@ class PowerFilterForm(forms.Form):
             pk__in=selectors.item_list(user).values("department")
         ).select_related("unit")
         self.fields["department"].queryset = departments.order_by("unit__path", "code")
+        self.fields["department"].label_from_instance = _department_label
 
     def filters(self) -> dict:
         if not self.is_valid():
@@ -52,6 +56,10 @@ class PowerFilterForm(forms.Form):
         if "published" in data:
             data["published"] = data["published"] == "1"
         return data
+
+
+def _department_label(department) -> str:
+    return f"{department.unit.short_name or department.unit.name} · {department.name}"
 
 
 def _post_label(post) -> str:
@@ -140,6 +148,7 @@ class PowerItemForm(ScopedModelForm):
         self.fields["department"].queryset = Department.objects.filter(
             unit__in=units
         ).select_related("unit")
+        self.fields["department"].label_from_instance = _department_label
         self.fields["posts"].queryset = Post.objects.filter(
             department__unit__in=units
         ).select_related("department")
@@ -254,7 +263,9 @@ def _limit_catalogue_fields(form, user) -> None:
     units = scoped(Unit.objects.all(), user)
     form.fields["unit"].queryset = units
     if "department" in form.fields:
-        form.fields["department"].queryset = Department.objects.filter(unit__in=units)
+        departments = Department.objects.filter(unit__in=units).select_related("unit")
+        form.fields["department"].queryset = departments
+        form.fields["department"].label_from_instance = _department_label
     if "posts" in form.fields:
         posts = Post.objects.filter(department__unit__in=units).select_related("department")
         form.fields["posts"].queryset = posts

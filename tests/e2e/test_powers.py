@@ -12,7 +12,7 @@ def _fill_item(page):
     page.get_by_label("事项名称").fill(NAME)
     page.get_by_label("权力类别").select_option(label="行政确认")
     page.get_by_label("实施主体").select_option(label="云溪区文化和广电旅游体育局")
-    page.get_by_label("承办机构").select_option(label="行政审批科")
+    page.get_by_label("承办机构").select_option(label="云溪区文广旅体局 · 行政审批科")
     page.get_by_label("行政审批科 · 审批受理岗").check()
     page.get_by_label("设定依据").fill(
         "《艺术品经营管理办法》第五条：设立从事艺术品经营活动的经营单位……应当到其住所地县级以上人民政府文化行政部门备案。"
