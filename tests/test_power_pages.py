@@ -2,8 +2,11 @@
 
 import pytest
 from django.test import Client
+from django.utils.translation import override
 
 from lianfang.accounts.roles import Role
+from lianfang.core.models import DictItem
+from lianfang.powers import selectors
 from lianfang.powers.models import Category, Decision, PowerItem, RiskLink
 
 from .factories import UserFactory
@@ -284,3 +287,13 @@ def test_it_counts_cleanup_decisions_per_year(personas, org):
     _item(org, decision=Decision.KEEP, decision_year=2025)
     body = _client(personas.staff).get("/powers/cleanup/").content.decode()
     assert "<td>2025</td>" in body
+
+
+def test_it_names_categories_in_the_readers_language_unless_the_bureau_renamed_them(db):
+    with override("en"):
+        assert selectors.category_labels()["license"] == "Administrative licensing"
+    DictItem.objects.filter(dict_type__code="power_category", code="inspection").update(
+        label="行政监督"
+    )
+    with override("en"):
+        assert selectors.category_labels()["inspection"] == "行政监督"

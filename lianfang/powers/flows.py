@@ -11,6 +11,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 START, STEP, DECISION, END = "start", "step", "decision", "end"
 
@@ -147,7 +148,8 @@ def mermaid(
         if step.get("post_name"):
             text += f"\n{step['post_name']}"
         if step["limit_days"]:
-            text += "\n" + _("%(days)d个工作日") % {"days": step["limit_days"]}
+            days = step["limit_days"]
+            text += "\n" + ngettext("%(days)d个工作日", "%(days)d个工作日", days) % {"days": days}
         level = levels.get(step["key"])
         if level:
             text += f"\n{marks[level - 1]}"

@@ -6,6 +6,7 @@ from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 CHROMIUM = os.environ.get("LIANFANG_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).parent / "screenshots"
@@ -50,24 +51,41 @@ def page(browser, live_server):
     context.close()
 
 
-@pytest.fixture
-def demo(transactional_db):
-    """The demo bureau, committed so that the live server sees it.
+def reseed() -> None:
+    """Put back the rows the migrations seed, which a flush removes.
 
-    Each transactional test ends with a flush that also removes the rows migrations seeded.
     Django's serialized_rollback cannot restore them here: Playwright's event loop gives this
-    thread a different connection object than the one the database was serialized on. So the
-    seeding migration runs again first.
+    thread a different connection object than the one the database was serialized on.
     """
     from django.apps import apps
-
-    from lianfang.demo import load
 
     import_module("lianfang.org.migrations.0002_key_areas").seed(apps, None)
     import_module("lianfang.risks.migrations.0002_default_matrix").seed(apps, None)
     import_module("lianfang.powers.migrations.0002_power_categories").seed(apps, None)
 
-    load(password=DEMO_PASSWORD)
+
+@pytest.fixture(scope="package")
+def _demo_database(django_db_setup, django_db_blocker):
+    """Loading the demo takes most of a browser test's time, so the browser tests share one
+    copy; afterwards the database is emptied again for the tests that follow."""
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+        reseed()
+
+
+@pytest.fixture
+def demo(_demo_database, django_db_blocker):
+    """The demo bureau, committed so that the live server sees it; loaded again only when a
+    transactional test (which flushes when it ends) has emptied the database since."""
+    from lianfang.demo import load
+    from lianfang.org.models import Unit
+
+    with django_db_blocker.unblock():
+        if not Unit.objects.exists():
+            reseed()
+            load(password=DEMO_PASSWORD)
+        yield
 
 
 @pytest.fixture

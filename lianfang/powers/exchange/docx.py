@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -89,7 +90,7 @@ def write_list(out, *, title: str, rows: Iterable[dict]) -> int:
 
 
 def _days(days: int) -> str:
-    return _("%(days)d个工作日") % {"days": days}
+    return ngettext("%(days)d个工作日", "%(days)d个工作日", days) % {"days": days}
 
 
 def _step_text(row: FlowRow) -> str:
