@@ -1,7 +1,9 @@
 """The power-list pages: list, item, form, flow editor, discretion, catalogues."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils.translation import override
 
 from lianfang.accounts.roles import Role
@@ -297,3 +299,19 @@ def test_it_names_categories_in_the_readers_language_unless_the_bureau_renamed_t
     )
     with override("en"):
         assert selectors.category_labels()["inspection"] == "行政监督"
+
+
+def test_it_shows_an_item_in_the_same_number_of_queries_however_many_risks(personas, org):
+    def queries(risks: int) -> int:
+        item = _item(org)
+        steps = simple_flow(item)
+        for _n in range(risks):
+            risk = RiskPointFactory(post=org.posts.approver)
+            MeasureFactory(risk=risk)
+            RiskLink.objects.create(risk=risk, item=item, step=steps["accept"])
+        client = _client(personas.jijian)
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(f"/powers/{item.pk}/").status_code == 200
+        return len(context)
+
+    assert queries(1) == queries(8)
