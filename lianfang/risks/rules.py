@@ -10,7 +10,12 @@ STEWARDS = frozenset({Role.DEPT_HEAD, Role.IN_CHARGE, Role.PRINCIPAL, Role.JIJIA
 
 
 def in_scope(user, risk: RiskPoint) -> bool:
-    return scoped(RiskPoint.objects.filter(pk=risk.pk), user).exists()
+    """Whether the risk lies in the user's scope. A page asks this for each action it may
+    offer, so the answer is kept on the (per-request) user object by risk id."""
+    answers = user.__dict__.setdefault("_risks_in_scope", {})
+    if risk.pk not in answers:
+        answers[risk.pk] = scoped(RiskPoint.objects.filter(pk=risk.pk), user).exists()
+    return answers[risk.pk]
 
 
 def is_steward(user) -> bool:
