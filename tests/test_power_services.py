@@ -360,3 +360,12 @@ def test_it_wants_circumstances_from_minor_to_serious(personas, org):
     with pytest.raises(ValidationError) as exc:
         services.discretion_save(actor=personas.legal, item=item, rows=_rows()[::-1])
     assert _field_error(exc) == {"circumstance"}
+
+
+def test_it_checks_a_constraint_when_an_update_changes_one_of_its_fields(personas, org):
+    item = PowerItemFactory(unit=org.bureau, department=org.approval, legal_limit=20)
+    with pytest.raises(ValidationError) as exc:
+        services.power_item_update(actor=personas.legal, item=item, data={"promised_limit": 25})
+    assert _field_error(exc) == {"promised_limit"}
+    item.refresh_from_db()
+    assert item.promised_limit == 10

@@ -41,11 +41,33 @@ def _check_choices(instance, m2m: dict) -> None:
                 raise ValidationError({name: _("所选项不在可选范围内。")})
 
 
-def _validate(instance, m2m: dict, check: Check) -> None:
+def _constraint_fields(constraint) -> set[str]:
+    fields = set(getattr(constraint, "fields", ()) or ())
+    condition = getattr(constraint, "condition", None)
+    if condition is not None:
+        fields |= condition.referenced_base_fields
+    return fields
+
+
+def _unaffected(instance, changed: set[str]) -> set[str]:
+    """Fields an update need not validate again: the unchanged ones, except those that share a
+    constraint with a changed one (so `promised ≤ legal` is checked when either changes).
+    Constraint checks are a query each, and most updates touch one or two fields."""
+    keep = set(changed)
+    for _model, constraints in instance.get_constraints():
+        for constraint in constraints:
+            fields = _constraint_fields(constraint)
+            if fields & changed:
+                keep |= fields
+    return {f.name for f in instance._meta.concrete_fields} - keep
+
+
+def _validate(instance, m2m: dict, check: Check, changed: set[str] | None = None) -> None:
+    """`changed`: the fields an update sets; None for a new object (validate everything)."""
     _check_choices(instance, m2m)
     if check is not None:
         check(instance, m2m)
-    instance.full_clean()
+    instance.full_clean(exclude=None if changed is None else _unaffected(instance, changed))
 
 
 def _attribute_history(instance, actor) -> None:
@@ -73,7 +95,7 @@ def update(*, actor, instance, data: dict, check: Check = None):
     """Apply `data`, validate, save only the changed fields and record the field-level diff."""
     before = audit.snapshot(instance)
     m2m = apply_fields(instance, data)
-    _validate(instance, m2m, check)
+    _validate(instance, m2m, check, changed={n for n in data if n not in m2m})
     _attribute_history(instance, actor)
     plain = [instance._meta.get_field(n).attname for n in data if n not in m2m]
     if plain:
