@@ -23,6 +23,7 @@ from types import SimpleNamespace
 import pytest
 
 from lianfang.accounts.roles import Role
+from lianfang.core import calendar
 from lianfang.org.models import LeadershipRole, Tier
 
 from .factories import (
@@ -46,6 +47,15 @@ def _test_settings(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar():
+    # The working-day calendar is cached per process; a rolled-back override must not outlive
+    # the test that made it.
+    calendar.forget()
+    yield
+    calendar.forget()
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ NAVIGATION = [
     (_("职权目录"), "powers:post_catalogue", "powers.view"),
     (_("制度目录"), "powers:regulations", "powers.view"),
     (_("数据字典"), "core:dicts", "dicts.manage"),
+    (_("工作日历"), "core:calendar", "calendar.manage"),
     (_("用户管理"), "accounts:users", "users.view"),
     (_("审计日志"), "core:audit", "audit.view"),
     (_("登录日志"), "accounts:login_log", "loginlog.view"),

@@ -45,6 +45,7 @@ ROLE_PERMISSIONS = {
         "users.view",
         "users.manage",
         "dicts.manage",
+        "calendar.manage",
     },
     Role.SECADMIN: {"users.view", "users.roles", "users.unlock", "loginlog.view"},
     Role.AUDITOR: {"audit.view", "loginlog.view"},

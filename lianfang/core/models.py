@@ -101,3 +101,28 @@ class DictItem(models.Model):
 
     def __str__(self):
         return self.label
+
+
+class DayKind(models.TextChoices):
+    WORKDAY = "workday", _("工作日")
+    HOLIDAY = "holiday", _("休息日")
+
+
+class CalendarDay(models.Model):
+    """One date whose kind the administrator sets, beating the holiday library (core.calendar):
+    a year the library does not know yet, or a correction."""
+
+    day = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=DayKind)
+    name = models.CharField(_("名称"), max_length=50, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("工作日历设置")
+        verbose_name_plural = _("工作日历设置")
+        ordering = ["day"]
+
+    def __str__(self):
+        return f"{self.day.isoformat()} {self.get_kind_display()} {self.name}".rstrip()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import calendar_views, views
 
 app_name = "core"
 urlpatterns = [
@@ -10,4 +10,10 @@ urlpatterns = [
     path("dicts/<int:pk>/items/new/", views.dict_item_create, name="dict_item_create"),
     path("dicts/items/<int:pk>/", views.dict_item_edit, name="dict_item_edit"),
     path("healthz", views.healthz, name="healthz"),
+    path("calendar/", calendar_views.calendar_year, name="calendar"),
+    path("calendar/days/", calendar_views.calendar_day_save, name="calendar_day_save"),
+    path("calendar/days/clear/", calendar_views.calendar_day_clear, name="calendar_day_clear"),
+    path("calendar/import/", calendar_views.calendar_import, name="calendar_import"),
+    path("calendar/template.csv", calendar_views.calendar_template, name="calendar_template"),
+    path("calendar/export.csv", calendar_views.calendar_export, name="calendar_export"),
 ]
