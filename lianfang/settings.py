@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "lianfang.risks",
     "lianfang.powers",
     "lianfang.portal",
+    "lianfang.supervision",
 ]
 
 MIDDLEWARE = [

@@ -7,12 +7,14 @@ in the same shape, so a client can change what it read and put it back.
 
 from datetime import date
 from decimal import Decimal
+from typing import Literal
 
 from ninja import Field, ModelSchema, Schema
 
 from lianfang.risks.models import Measure, RiskPoint
 
 from .models import (
+    CaseStep,
     Category,
     Circumstance,
     Decision,
@@ -179,6 +181,9 @@ class FlowStepIn(Schema):
     limit_days: int = Field(0, **DAYS, description="办理时限（工作日）")
     documents: str = Field("", max_length=200, description="文书")
     supervision_point: bool = Field(False, description="是否监察点")
+    case_step: CaseStep | Literal[""] = Field(
+        "", description="对应的电子监察环节；各环节时限由其下流程节点的时限合计"
+    )
 
 
 class FlowEdgeIn(Schema):
@@ -224,6 +229,7 @@ class FlowStepOut(Schema):
     limit_days: int = Field(alias="step.limit_days")
     documents: str = Field(alias="step.documents")
     supervision_point: bool = Field(alias="step.supervision_point")
+    case_step: str = Field(alias="step.case_step")
     level: int | None = Field(None, description="环节上风险点的最高等级（1为最高）")
     risks: list[StepRiskOut]
 

@@ -10,6 +10,7 @@ from lianfang.org.models import Department, Post, Unit
 
 from . import selectors, texts
 from .models import (
+    CaseStep,
     Decision,
     DiscretionStandard,
     PowerItem,
@@ -172,6 +173,9 @@ class StepForm(forms.Form):
     )
     documents = forms.CharField(label=_("文书"), max_length=200, required=False)
     supervision_point = forms.BooleanField(label=_("监察点"), required=False)
+    case_step = forms.ChoiceField(
+        label=_("监察环节"), required=False, choices=[("", "—"), *CaseStep.choices]
+    )
 
     def __init__(self, *args, posts, **kwargs):
         super().__init__(*args, **kwargs)

@@ -153,6 +153,16 @@ class PowerItem(models.Model):
         return [*self.basis_set, *self.basis_implement]
 
 
+class CaseStep(models.TextChoices):
+    """The steps electronic supervision monitors in every case, in order (DOMAIN.md §5)."""
+
+    ACCEPT = "accept", _("受理")
+    UNDERTAKE = "undertake", _("承办")
+    REVIEW = "review", _("审核")
+    APPROVE = "approve", _("批准")
+    COMPLETE = "complete", _("办结")
+
+
 class StepKind(models.TextChoices):
     START = "start", _("开始")
     STEP = "step", _("办理环节")
@@ -178,6 +188,9 @@ class FlowStep(models.Model):
     limit_days = models.PositiveSmallIntegerField(_("办理时限（工作日）"), default=0)
     documents = models.CharField(_("文书"), max_length=200, blank=True)
     supervision_point = models.BooleanField(_("监察点"), default=False)
+    # Which monitored step of a case (受理/承办/审核/批准/办结) this node belongs to: electronic
+    # supervision takes each monitored step's limit as the sum of its nodes' limits.
+    case_step = models.CharField(_("对应监察环节"), max_length=10, choices=CaseStep, blank=True)
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
 
     scope_paths = ScopePaths(unit="item__unit", department="item__department")

@@ -148,7 +148,14 @@ def flow_steps_and_edges(item: PowerItem) -> tuple[list[dict], list[dict]]:
     """The saved flow in the editor's shape."""
     steps = list(
         item.steps.values(
-            "key", "kind", "name", "post", "limit_days", "documents", "supervision_point"
+            "key",
+            "kind",
+            "name",
+            "post",
+            "limit_days",
+            "documents",
+            "supervision_point",
+            "case_step",
         )
     )
     edges = [

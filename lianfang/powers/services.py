@@ -191,7 +191,7 @@ def flow_snapshot(item: PowerItem) -> dict:
     return {"steps": steps, "edges": _flow_data(item)[1]}
 
 
-STEP_FIELDS = ("key", "kind", "name", "limit_days", "documents")
+STEP_FIELDS = ("key", "kind", "name", "limit_days", "documents", "case_step")
 CONDITION_LENGTH = FlowTransition._meta.get_field("condition").max_length
 
 
@@ -249,6 +249,7 @@ def flow_save(*, actor, item: PowerItem, steps: list[dict], edges: list[dict]) -
         fields["documents"] = fields["documents"] or ""
         fields["limit_days"] = data.get("limit_days") or 0
         fields["supervision_point"] = bool(data.get("supervision_point"))
+        fields["case_step"] = data.get("case_step") or ""
         saved[data["key"]], _created = FlowStep.objects.update_or_create(
             item=item, key=data["key"], defaults={**fields, "order": order}
         )
