@@ -531,11 +531,13 @@ def library(user, runs: int) -> list[dict]:
     base_qs = selectors.apply_filters(scoped(RiskPoint.objects.all(), user), {"year": YEAR})
     where, params = _where({"year": YEAR}, user)
     level_sql = f"SELECT level, COUNT(*) FROM risks_riskpoint WHERE {where} GROUP BY level"
+    # Grouped as the app groups (a unit risk, without department, counts per unit).
     rollup_sql = (
-        "SELECT department_id, COUNT(*) AS total, SUM(CASE WHEN level = 1 THEN 1 ELSE 0 END),"
-        " SUM(CASE WHEN level = 2 THEN 1 ELSE 0 END), SUM(CASE WHEN level = 3 THEN 1 ELSE 0 END)"
-        f" FROM risks_riskpoint WHERE {where} GROUP BY department_id"
-        " ORDER BY total DESC, department_id LIMIT 101"
+        "SELECT unit_id, department_id, COUNT(*) AS total,"
+        " SUM(CASE WHEN level = 1 THEN 1 ELSE 0 END), SUM(CASE WHEN level = 2 THEN 1 ELSE 0 END),"
+        " SUM(CASE WHEN level = 3 THEN 1 ELSE 0 END)"
+        f" FROM risks_riskpoint WHERE {where} GROUP BY unit_id, department_id"
+        " ORDER BY total DESC, department_id"
     )
     category_sql = (
         f"SELECT category, COUNT(*) FROM risks_riskpoint WHERE {where}"

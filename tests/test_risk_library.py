@@ -255,6 +255,13 @@ def test_it_filters_by_each_library_filter(org, personas):
     assert selectors.risk_list(personas.jijian, {"q": "  ", "level": None}).count() == everything
 
 
+def test_it_finds_text_ignoring_the_case_of_latin_letters(org, personas):
+    target = _post_risk(org, title="OA系统审批权限设置不当", duty_link="Excel台账")
+    _post_risk(org, title="公车私用")
+    for text in ("oa系统", "OA系统", "excel", "审批权限"):
+        assert list(selectors.risk_list(personas.jijian, {"q": text})) == [target], text
+
+
 def test_it_lists_only_the_callers_scope(org, personas):
     own = _post_risk(org)
     other = _post_risk(org, "cashier", "cashier")

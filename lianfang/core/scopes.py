@@ -7,7 +7,8 @@ list of ids pulled into Python, so its cost does not grow with the size of the d
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.lookups import In
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +49,29 @@ def _lookup(path: str, suffix: str) -> str:
     return f"{path}__{suffix}" if path else suffix
 
 
+class InSubquery(In):
+    """`field IN (subquery)` for the departments a scope keeps, written so that each database
+    reads only those departments' rows through the field's index, even beside an OR:
+
+    - PostgreSQL: `field = ANY(ARRAY(subquery))`, which runs the subquery once; `IN` becomes a
+      hashed subplan tested against every row (a department head's count: 26 → 1.3 ms);
+    - SQLite: `likelihood(field IN (subquery), p)`, its planner hint that few rows match;
+      without it SQLite walks a whole index to spare itself a sort (a department head's
+      roll-up: 5 → 165 ms).
+    """
+
+    SHARE = 0.01  # of the rows a department scope keeps, as told to SQLite's planner
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
+
+    def as_sqlite(self, compiler, connection):
+        sql, params = self.as_sql(compiler, connection)
+        return f"likelihood({sql}, {self.SHARE})", params
+
+
 def _self_q(user, paths: ScopePaths) -> Q:
     if paths.person is None or user.person_id is None:
         return Q(pk__in=[])
@@ -68,10 +92,11 @@ def scope_q(user, paths: ScopePaths, floor: DataScope | None = None) -> Q:
     if scope == DataScope.UNIT:
         return Q(**{_lookup(paths.unit, "path__startswith"): user.scope_unit_path})
     if scope in (DataScope.IN_CHARGE, DataScope.DEPARTMENT):
-        departments = user.scope_departments()
         if paths.department is None:
             return _self_q(user, paths)
-        return Q(**{_lookup(paths.department, "pk__in"): departments}) | _self_q(user, paths)
+        departments = user.scope_departments().order_by()
+        in_scope = InSubquery(F(_lookup(paths.department, "pk")), departments)
+        return Q(in_scope) | _self_q(user, paths)
     if scope == DataScope.SELF:
         return _self_q(user, paths)
     return Q(pk__in=[])

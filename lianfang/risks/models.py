@@ -161,6 +161,10 @@ class RiskPoint(models.Model):
             # Matches the library's ordering, so a filtered first page is read off the index
             # and its annotations are computed for those rows only.
             models.Index(fields=["year", "unit", "department", "post"]),
+            # The roll-up counts group along unit → department → post within a year and level.
+            models.Index(
+                fields=["year", "unit", "department", "post", "level"], name="risks_rollup_idx"
+            ),
             models.Index(fields=["year", "level", "category"]),
             models.Index(fields=["status", "step"]),
             models.Index(fields=["post", "year"]),

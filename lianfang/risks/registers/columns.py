@@ -198,6 +198,16 @@ def _both_languages(label) -> set[str]:
     return {str(label), source}
 
 
+# A control character in cell text, as Excel and XlsxWriter store it (“_x000D_” for a carriage
+# return, ECMA-376 ST_Xstring); openpyxl hands the escape over as it is.
+_CONTROL = re.compile(r"_x00([01][0-9A-Fa-f])_")
+
+
+def unescape(text: str) -> str:
+    """Cell text with its escaped control characters turned back into characters."""
+    return _CONTROL.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x00" in text else text
+
+
 def _squash(text: str) -> str:
     return re.sub(r"\s+", "", str(text)).replace("(", "（").replace(")", "）")
 
@@ -208,8 +218,15 @@ def header_matches(cell, column: Column) -> bool:
     }
 
 
+# The cell texts of the codes are translated once per language, not once per cell: an export
+# of 100,000 rows spent as long translating labels as reading the rows.
+@_per_language
+def _level_texts() -> dict[int, str]:
+    return {level.value: str(level.label) for level in Level}
+
+
 def level_text(level) -> str:
-    return str(Level(level).label) if level else ""
+    return _level_texts()[level] if level else ""
 
 
 _LEVEL_WORDS = {
@@ -262,8 +279,13 @@ def parse_level(value) -> int | None:
     return level
 
 
+@_per_language
+def _category_texts() -> dict[str, str]:
+    return {category.value: str(category.label) for category in Category}
+
+
 def category_text(category: str) -> str:
-    return str(Category(category).label) if category else ""
+    return _category_texts()[category] if category else ""
 
 
 # Names seen on local forms for the same category (DOMAIN.md §2).
@@ -308,15 +330,21 @@ def _type_labels() -> dict[str, str]:
     return labels
 
 
+@_per_language
+def _type_tags() -> dict[str, str]:
+    return {
+        kind.value: "" if kind == MeasureType.OTHER else f"【{kind.label}】" for kind in MeasureType
+    }
+
+
 def measures_text(measures) -> str:
     """“1. 【制度】…” one per line; the tag is left out for type “other”. A measure's own line
     breaks become spaces, or the importer would read them as two measures."""
-    lines = []
-    for number, (kind, content) in enumerate(measures, 1):
-        tag = "" if kind == MeasureType.OTHER else f"【{MeasureType(kind).label}】"
-        text = " ".join(str(content).split())
-        lines.append(f"{number}. {tag}{text}")
-    return "\n".join(lines)
+    tags = _type_tags()
+    return "\n".join(
+        f"{number}. {tags[kind]}{' '.join(str(content).split())}"
+        for number, (kind, content) in enumerate(measures, 1)
+    )
 
 
 # “1.”, “1、”, “1）”, “(1)”, “（1）”, “①”, “一、”: the numbering people type before a measure.
@@ -329,7 +357,7 @@ _TAG = re.compile(r"^【\s*([^】]{1,10}?)\s*】\s*")
 def parse_measures(value) -> list[tuple[str, str]]:
     """The 防控措施 cell as [(type, content)]: one measure per line, numbering stripped, type
     from a leading 【教育】/【制度】/【流程】/【监督】/【科技】 tag, else “other”."""
-    text = "" if value is None else str(value)
+    text = "" if value is None else unescape(str(value))
     measures = []
     types = _type_labels()
     for number, line in enumerate(re.split(r"\r\n|\r|\n", text), 1):

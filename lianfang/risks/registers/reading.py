@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 
-from .columns import Column, header_matches, letter
+from .columns import Column, header_matches, letter, unescape
 
 XLSX_MAIN = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 MACRO_MARKS = (b"macroEnabled", b"vbaProject")
@@ -137,7 +137,7 @@ def text_of(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return unescape(str(value)).strip()
 
 
 def _is_blank(cells) -> bool:
