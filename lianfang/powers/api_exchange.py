@@ -10,7 +10,8 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from lianfang.core.api import require
-from lianfang.risks.api_registers import RegisterImportIssue, _file
+from lianfang.core.downloads import attachment
+from lianfang.risks.api_registers import RegisterImportIssue
 
 from .api_schemas import PowerItemFilters
 from .exchange import exports
@@ -43,7 +44,7 @@ _XLSX = {200: {"content": {exports.XLSX: {"schema": {"type": "string", "format":
 def export_xlsx(request, filters: Query[PowerItemFilters]):
     require(request, VIEW)
     export = exports.list_export(actor=request.user, filters=filters.dict(), fmt="xlsx")
-    return _file(export)
+    return attachment(export)
 
 
 @router.get(
@@ -55,7 +56,7 @@ def export_xlsx(request, filters: Query[PowerItemFilters]):
 )
 def template(request):
     require(request, VIEW)
-    return _file(exports.template_export())
+    return attachment(exports.template_export())
 
 
 @router.post(

@@ -8,11 +8,11 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from lianfang.core.downloads import attachment
 from lianfang.core.permissions import permission_required
 from lianfang.core.scopes import get_scoped_or_404
 from lianfang.core.text import join_list
 from lianfang.core.uploads import too_large_message
-from lianfang.risks.register_views import _download
 
 from . import selectors
 from .exchange import exports
@@ -36,7 +36,7 @@ def _filters(request) -> dict:
 
 
 def _list(request, fmt: str):
-    return _download(exports.list_export(actor=request.user, filters=_filters(request), fmt=fmt))
+    return attachment(exports.list_export(actor=request.user, filters=_filters(request), fmt=fmt))
 
 
 @permission_required(VIEW)
@@ -54,7 +54,7 @@ def power_export_docx(request):
 @permission_required(VIEW)
 @require_GET
 def power_template(request):
-    return _download(exports.template_export())
+    return attachment(exports.template_export())
 
 
 @permission_required(MANAGE)
@@ -83,7 +83,7 @@ def power_import(request):
 
 def _flow(request, pk: int, fmt: str):
     item = get_scoped_or_404(PowerItem.objects.all(), request.user, pk=pk)
-    return _download(exports.flow_export(actor=request.user, item=item, fmt=fmt))
+    return attachment(exports.flow_export(actor=request.user, item=item, fmt=fmt))
 
 
 @permission_required(VIEW)

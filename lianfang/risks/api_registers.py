@@ -10,6 +10,7 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from lianfang.core.api import require
+from lianfang.core.downloads import attachment
 from lianfang.core.scopes import get_scoped_or_404
 from lianfang.org.models import Department, Unit
 
@@ -20,7 +21,6 @@ from .registers.reading import ImportRefused
 
 router = Router(tags=["risk registers"])
 VIEW = "risks.view"
-STREAM_BLOCK = 64 * 1024
 
 
 class RegisterExportFilters(Schema):
@@ -46,15 +46,6 @@ class RegisterImportRefusal(Schema):
     errors: list[RegisterImportIssue]
 
 
-def _file(export: exports.Export) -> FileResponse:
-    response = FileResponse(
-        export.file, as_attachment=True, filename=export.filename, content_type=export.content_type
-    )
-    response.block_size = STREAM_BLOCK
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 def _export(request, register: Register, filters: RegisterExportFilters, fmt: str) -> FileResponse:
     require(request, VIEW)
     unit = department = None
@@ -64,7 +55,7 @@ def _export(request, register: Register, filters: RegisterExportFilters, fmt: st
         department = get_scoped_or_404(
             Department.objects.all(), request.user, pk=filters.department
         )
-    return _file(
+    return attachment(
         exports.register_export(
             actor=request.user,
             register=register,
@@ -111,7 +102,7 @@ def export_docx(request, register: Register, filters: Query[RegisterExportFilter
 )
 def template(request, register: Register):
     require(request, VIEW)
-    return _file(exports.register_template(actor=request.user, register=register))
+    return attachment(exports.register_template(actor=request.user, register=register))
 
 
 @router.post(

@@ -3,12 +3,13 @@
 
 from urllib.parse import urlencode
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from lianfang.core.downloads import attachment
 from lianfang.core.paging import page_of
 from lianfang.core.permissions import permission_required
 from lianfang.core.uploads import too_large_message
@@ -20,7 +21,6 @@ from .registers.forms import RegisterFilterForm, RegisterImportForm
 from .registers.importer import register_import as import_file
 from .registers.reading import ImportRefused
 
-STREAM_BLOCK = 64 * 1024
 # A print view renders every row into one page; beyond this the browser struggles, and a
 # filter by unit or department (or the Word export) is the way to print.
 PRINT_MAX_ROWS = 5000
@@ -121,18 +121,6 @@ def register_print(request, register):
     return render(request, "risks/register_print.html", context)
 
 
-def _download(export: exports.Export) -> FileResponse:
-    response = FileResponse(
-        export.file,
-        as_attachment=True,
-        filename=export.filename,
-        content_type=export.content_type,
-    )
-    response.block_size = STREAM_BLOCK
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 def _export(request, register, fmt):
     register = _register(register)
     _form, filters, _query = _filters(request)
@@ -144,7 +132,7 @@ def _export(request, register, fmt):
         unit=filters["unit"],
         department=filters["department"],
     )
-    return _download(export)
+    return attachment(export)
 
 
 @permission_required("risks.view")
@@ -163,7 +151,7 @@ def register_docx(request, register):
 @require_GET
 def register_template(request, register):
     register = _register(register)
-    return _download(exports.register_template(actor=request.user, register=register))
+    return attachment(exports.register_template(actor=request.user, register=register))
 
 
 @permission_required("risks.view")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lianfang.core.text import join_list
-from lianfang.risks.registers.columns import CellError, Column, _both_languages, _squash
+from lianfang.risks.registers.columns import CellError, Column, both_languages, squash
 
 from .. import texts
 from ..models import Category, Decision
@@ -163,15 +163,15 @@ def category_names(category_labels: dict[str, str]) -> dict[str, str]:
     names = {}
     for category in Category:
         names[category.value] = category.value
-        for text in _both_languages(category.label):
-            names[_squash(text)] = category.value
+        for text in both_languages(category.label):
+            names[squash(text)] = category.value
     for code, label in category_labels.items():
-        names[_squash(label)] = code
+        names[squash(label)] = code
     return names
 
 
 def parse_category(value, names: dict[str, str], category_labels: dict[str, str]) -> str:
-    code = names.get(_squash(value)) if value is not None else None
+    code = names.get(squash(value)) if value is not None else None
     if code is None:
         raise CellError(
             _("权力类别“%(v)s”无效，可填写：%(allowed)s。")
@@ -182,11 +182,11 @@ def parse_category(value, names: dict[str, str], category_labels: dict[str, str]
 
 def parse_choice(value, choices, blank: str, header) -> str:
     """A choice cell (清理意见) by its label in either language, or its code; blank → `blank`."""
-    text = _squash(value) if value is not None else ""
+    text = squash(value) if value is not None else ""
     if not text:
         return blank
     for choice in choices:
-        if text == choice.value or text in {_squash(t) for t in _both_languages(choice.label)}:
+        if text == choice.value or text in {squash(t) for t in both_languages(choice.label)}:
             return choice.value
     allowed = join_list(c.label for c in choices)
     raise CellError(
@@ -202,10 +202,10 @@ def parse_yes_no(value, header) -> bool:
     """是/否 (blank is 否)."""
     if value is None or isinstance(value, bool):
         return bool(value)
-    text = _squash(value).lower()
-    if text in _YES or text == _squash(_("是")).lower():
+    text = squash(value).lower()
+    if text in _YES or text == squash(_("是")).lower():
         return True
-    if text in _NO or text == _squash(_("否")).lower():
+    if text in _NO or text == squash(_("否")).lower():
         return False
     raise CellError(_("%(h)s只能填写“是”或“否”。") % {"h": header})
 
@@ -235,7 +235,7 @@ _DAYS = re.compile(r"(\d{1,5})\s*(?:个)?\s*(?:工作日|日|天)?")
 
 def parse_days(value, header) -> int | None:
     """A time limit in working days: 20, “20”, “20个工作日”; blank is no limit."""
-    text = _squash(value) if value is not None else ""
+    text = squash(value) if value is not None else ""
     if not text:
         return None
     if isinstance(value, float) and value.is_integer():
@@ -251,7 +251,7 @@ _NO_FEE = {"无", "不收费", "免费", "—", "-", "/"}
 
 def parse_amount(value, header) -> Decimal | None:
     """收费金额 in yuan; blank or “不收费” is an item that charges nothing."""
-    text = _squash(value) if value is not None else ""
+    text = squash(value) if value is not None else ""
     if not text or text in _NO_FEE:
         return None
     try:

@@ -16,13 +16,13 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from lianfang.risks.models import MeasureStatus
-from lianfang.risks.registers.docx import TITLE_FONT, _fonts, _page, _set_text
+from lianfang.risks.registers.docx import TITLE_FONT, landscape_page, set_fonts, set_text
 
 from ..models import PowerItem
 from ..selectors import FlowRow
 from .columns import BY_KEY, DOCX_KEYS
 
-USABLE_MM = 297 - 24  # A4 landscape less the margins `_page` sets
+USABLE_MM = 297 - 24  # A4 landscape less the margins `landscape_page` sets
 
 
 def _title(document, text: str, size: int = 16) -> None:
@@ -32,7 +32,7 @@ def _title(document, text: str, size: int = 16) -> None:
     run = paragraph.add_run(text)
     run.bold = True
     run.font.size = Pt(size)
-    _fonts(run, TITLE_FONT)
+    set_fonts(run, TITLE_FONT)
 
 
 def _table(document, headers: list[str], widths: list[float], rows: Iterable[list[str]]) -> int:
@@ -60,7 +60,7 @@ def _table(document, headers: list[str], widths: list[float], rows: Iterable[lis
     count = 0
     for row in rows:
         for tc, text in zip(cells, row, strict=True):
-            _set_text(tc, text)
+            set_text(tc, text)
         table._tbl.append(copy.deepcopy(proto))
         count += 1
     return count
@@ -73,7 +73,7 @@ def _text(value) -> str:
 def write_list(out, *, title: str, rows: Iterable[dict]) -> int:
     """The list's main columns; return how many rows were written."""
     document = Document()
-    _page(document)
+    landscape_page(document)
     _title(document, title)
     columns = [BY_KEY[key] for key in DOCX_KEYS]
     count = _table(
@@ -136,7 +136,7 @@ def flow_subtitle(item: PowerItem, category_label: str) -> str:
 def write_flow(out, *, item: PowerItem, rows: list[FlowRow], category_label: str) -> int:
     """The heading (the item's name and code) and the three-column table, one row per step."""
     document = Document()
-    _page(document)
+    landscape_page(document)
     _title(document, _("%(name)s权力运行流程图") % {"name": item.name})
     subtitle = document.add_paragraph(flow_subtitle(item, category_label))
     subtitle.alignment = WD_ALIGN_PARAGRAPH.CENTER

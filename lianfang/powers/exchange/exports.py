@@ -10,7 +10,7 @@ from itertools import batched
 from django.utils.translation import gettext as _
 
 from lianfang.core import audit
-from lianfang.risks.registers.exports import DOCX, XLSX, Export, _spooled
+from lianfang.risks.registers.exports import DOCX, XLSX, Export, spooled
 from lianfang.risks.registers.rows import title_unit
 
 from .. import selectors
@@ -84,7 +84,7 @@ def power_list_docx(user, filters: dict | None, stream) -> int:
 def list_export(*, actor, filters: dict | None, fmt: str) -> Export:
     """The list as a file to stream back (fmt "xlsx" or "docx")."""
     title = list_title(actor)
-    out, count = _spooled(lambda f: _write_list(actor, filters, f, fmt, title))
+    out, count = spooled(lambda f: _write_list(actor, filters, f, fmt, title))
     return Export(out, f"{title}.{fmt}", {"xlsx": XLSX, "docx": DOCX}[fmt], count)
 
 
@@ -94,7 +94,7 @@ def template_xlsx(stream) -> None:
 
 
 def template_export() -> Export:
-    out, _none = _spooled(template_xlsx)
+    out, _none = spooled(template_xlsx)
     return Export(out, _("权力清单（导入模板）") + ".xlsx", XLSX)
 
 
@@ -110,7 +110,7 @@ def flow_export(*, actor, item: PowerItem, fmt: str) -> Export:
     "mmd" (the Mermaid source); audited."""
     rows = selectors.flow_rows(item, selectors.internal_risks(actor))
     if fmt == "docx":
-        out, _count = _spooled(lambda f: flow_docx(item, rows, f))
+        out, _count = spooled(lambda f: flow_docx(item, rows, f))
         content_type = DOCX
     else:
         out = io.BytesIO(selectors.flow_mermaid(item, rows).encode())

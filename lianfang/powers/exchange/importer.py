@@ -27,7 +27,7 @@ from lianfang.core.scopes import scoped
 from lianfang.core.text import join_list
 from lianfang.org.models import Post
 from lianfang.risks.registers.columns import EXAMPLE_MARK, CellError, parse_year
-from lianfang.risks.registers.importer import Issues, _order
+from lianfang.risks.registers.importer import Issues, issue_order
 from lianfang.risks.registers.names import Names
 from lianfang.risks.registers.reading import (
     ImportRefused,
@@ -299,4 +299,4 @@ def power_list_import(*, actor, file) -> ImportResult:
 
 
 def _refused(issues: Issues) -> ImportResult:
-    return ImportResult(issues=sorted(issues, key=_order), more=issues.more)
+    return ImportResult(issues=sorted(issues, key=issue_order), more=issues.more)

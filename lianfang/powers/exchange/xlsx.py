@@ -16,7 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from lianfang.core.text import join_list
 from lianfang.risks.registers.columns import EXAMPLE_MARK, letter
-from lianfang.risks.registers.xlsx import FONT, HEADER_ROW, TITLE_ROW, _Styles, _values
+from lianfang.risks.registers.xlsx import FONT, HEADER_ROW, TITLE_ROW, Styles, row_values
 
 from ..services import code_help
 from .columns import COLUMNS, EXAMPLE, NOTES
@@ -25,7 +25,7 @@ _CENTRED = {"category", "legal_limit", "promised_limit", "fee_amount", "decision
 _CENTRED |= {"decision_year", "published"}
 
 
-def _sheet(wb: Workbook, title: str) -> tuple[Worksheet, _Styles]:
+def _sheet(wb: Workbook, title: str) -> tuple[Worksheet, Styles]:
     ws = wb.create_sheet(title=_("权力清单"))
     for index, column in enumerate(COLUMNS):
         ws.column_dimensions[letter(index)].width = column.width
@@ -36,7 +36,7 @@ def _sheet(wb: Workbook, title: str) -> tuple[Worksheet, _Styles]:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     ws.merged_cells.add(f"A{TITLE_ROW}:{letter(len(COLUMNS) - 1)}{TITLE_ROW}")
-    styles = _Styles(ws)
+    styles = Styles(ws)
     ws.append([styles.cell(title, styles.title)])
     ws.append([styles.cell(str(c.header), styles.header) for c in COLUMNS])
     return ws, styles
@@ -49,7 +49,9 @@ def write_list(out, *, title: str, rows: Iterable[dict]) -> int:
     protos = [styles.centred if c.key in _CENTRED else styles.body for c in COLUMNS]
     count = 0
     for row in rows:
-        ws.append([styles.cell(v, p) for v, p in zip(_values(row, COLUMNS), protos, strict=True)])
+        ws.append(
+            [styles.cell(v, p) for v, p in zip(row_values(row, COLUMNS), protos, strict=True)]
+        )
         count += 1
     wb.save(out)
     return count
@@ -63,7 +65,7 @@ def write_template(out, *, title: str, category_labels: dict[str, str]) -> None:
     example = {key: str(value) for key, value in EXAMPLE.items()}
     example["code"] = str(EXAMPLE_MARK)
     example["category"] = category_labels.get("license", example["category"])
-    ws.append([styles.cell(v, styles.example) for v in _values(example, COLUMNS)])
+    ws.append([styles.cell(v, styles.example) for v in row_values(example, COLUMNS)])
     _instructions(wb, category_labels)
     wb.save(out)
 

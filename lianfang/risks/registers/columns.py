@@ -191,7 +191,7 @@ def _per_language(build):
     return lambda: built(get_language())
 
 
-def _both_languages(label) -> set[str]:
+def both_languages(label) -> set[str]:
     """A lazy label as the user's language shows it and as the Chinese source reads."""
     with translation.override("zh-hans"):
         source = str(label)
@@ -208,14 +208,12 @@ def unescape(text: str) -> str:
     return _CONTROL.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x00" in text else text
 
 
-def _squash(text: str) -> str:
+def squash(text: str) -> str:
     return re.sub(r"\s+", "", str(text)).replace("(", "（").replace(")", "）")
 
 
 def header_matches(cell, column: Column) -> bool:
-    return cell is not None and _squash(cell) in {
-        _squash(h) for h in _both_languages(column.header)
-    }
+    return cell is not None and squash(cell) in {squash(h) for h in both_languages(column.header)}
 
 
 # The cell texts of the codes are translated once per language, not once per cell: an export
@@ -252,8 +250,8 @@ _LEVEL_WORDS = {
 def _level_words() -> dict[str, int]:
     words = dict(_LEVEL_WORDS)
     for level in Level:
-        for text in _both_languages(level.label):
-            words[_squash(text).lower()] = level.value
+        for text in both_languages(level.label):
+            words[squash(text).lower()] = level.value
     # “一级（高）”, “一级(高)”: a grade and the matching word together.
     for grade, level in (("一级", 1), ("二级", 2), ("三级", 3)):
         word = "高中低"[level - 1]
@@ -271,7 +269,7 @@ def parse_level(value) -> int | None:
         raise CellError(_("风险等级只能是 1、2、3（一级/二级/三级，或高/中/低）。"))
     if isinstance(value, int | float) and value in (1, 2, 3):
         return int(value)
-    level = _level_words().get(_squash(value).lower()) if isinstance(value, str) else None
+    level = _level_words().get(squash(value).lower()) if isinstance(value, str) else None
     if level is None:
         raise CellError(
             _("风险等级“%(v)s”无效，只能是 1、2、3（一级/二级/三级，或高/中/低）。") % {"v": value}
@@ -303,16 +301,16 @@ def category_labels(register: str) -> str:
 
 @_per_language
 def _category_names() -> dict[str, str]:
-    names = {_squash(alias): category.value for alias, category in CATEGORY_ALIASES.items()}
+    names = {squash(alias): category.value for alias, category in CATEGORY_ALIASES.items()}
     for category in Category:
         names[category.value] = category.value
-        for text in _both_languages(category.label):
-            names[_squash(text)] = category.value
+        for text in both_languages(category.label):
+            names[squash(text)] = category.value
     return names
 
 
 def parse_category(value, register: str) -> str:
-    code = _category_names().get(_squash(value)) if value is not None else None
+    code = _category_names().get(squash(value)) if value is not None else None
     if code is not None and code in REGISTER_CATEGORIES[register]:
         return code
     raise CellError(
@@ -325,7 +323,7 @@ def parse_category(value, register: str) -> str:
 def _type_labels() -> dict[str, str]:
     labels = {}
     for kind in MeasureType:
-        for text in _both_languages(kind.label):
+        for text in both_languages(kind.label):
             labels[text] = kind.value
     return labels
 

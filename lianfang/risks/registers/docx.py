@@ -24,7 +24,7 @@ FONT = "宋体"
 TITLE_FONT = "方正小标宋简体"
 
 
-def _fonts(run_or_style, name: str) -> None:
+def set_fonts(run_or_style, name: str) -> None:
     """Set the Latin and the East Asian font (Word picks the latter for Chinese text)."""
     run_or_style.font.name = name
     r_pr = run_or_style.element.get_or_add_rPr()
@@ -35,7 +35,7 @@ def _fonts(run_or_style, name: str) -> None:
     fonts.set(qn("w:eastAsia"), name)
 
 
-def _page(document) -> None:
+def landscape_page(document) -> None:
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Mm(297), Mm(210)
@@ -44,12 +44,12 @@ def _page(document) -> None:
     for side in ("top_margin", "bottom_margin"):
         setattr(section, side, Mm(15))
     normal = document.styles["Normal"]
-    _fonts(normal, FONT)
+    set_fonts(normal, FONT)
     normal.font.size = Pt(9)
     normal.paragraph_format.space_after = Pt(0)
 
 
-def _set_text(tc, text: str) -> None:
+def set_text(tc, text: str) -> None:
     """Replace a cell's text; each line of `text` becomes its own paragraph."""
     paragraphs = tc.findall(qn("w:p"))
     proto = paragraphs[0]
@@ -73,7 +73,7 @@ def write_register(out, *, register: str, title: str, rows: Iterable[dict]) -> i
     """Write the register to the binary file `out`; return how many rows were written."""
     columns = COLUMNS[register]
     document = Document()
-    _page(document)
+    landscape_page(document)
 
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -81,7 +81,7 @@ def write_register(out, *, register: str, title: str, rows: Iterable[dict]) -> i
     run = heading.add_run(title)
     run.bold = True
     run.font.size = Pt(16)
-    _fonts(run, TITLE_FONT)
+    set_fonts(run, TITLE_FONT)
 
     table = document.add_table(rows=2, cols=len(columns))
     table.style = "Table Grid"
@@ -115,7 +115,7 @@ def write_register(out, *, register: str, title: str, rows: Iterable[dict]) -> i
     for row in rows:
         for tc, column in zip(cells, columns, strict=True):
             value = row.get(column.key)
-            _set_text(tc, "" if value is None else str(value))
+            set_text(tc, "" if value is None else str(value))
         tbl.append(copy.deepcopy(proto))
         count += 1
     document.save(out)

@@ -29,7 +29,7 @@ class Export:
     rows: int = 0
 
 
-def _spooled(write):
+def spooled(write):
     """Run `write(file)` into an anonymous temporary file; (file rewound, write's result)."""
     out = tempfile.TemporaryFile()  # noqa: SIM115 (the response that streams it closes it)
     try:
@@ -54,7 +54,7 @@ def register_export(
         department=department.pk if department else None,
     )
     heading = title(register, year, rows.title_unit(actor, unit, department))
-    out, count = _spooled(
+    out, count = spooled(
         lambda f: write(f, register=register, title=heading, rows=rows.rows_of(risks))
     )
     audit.record(
@@ -77,6 +77,6 @@ def register_export(
 def register_template(*, actor, register: str) -> Export:
     """The import template: header, an example row and the 填写说明 sheet."""
     heading = title(register, timezone.localdate().year, rows.title_unit(actor))
-    out, _none = _spooled(lambda f: xlsx.write_template(f, register=register, title=heading))
+    out, _none = spooled(lambda f: xlsx.write_template(f, register=register, title=heading))
     name = _("%(title)s（导入模板）") % {"title": heading}
     return Export(out, f"{name}.xlsx", XLSX)

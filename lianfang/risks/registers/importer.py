@@ -209,14 +209,14 @@ def _check_scope(user, risks: list[RiskPoint], drafts: list[Draft], issues: Issu
             )
 
 
-def _order(issue: Issue):
+def issue_order(issue: Issue):
     """File-wide problems first, then by row and column as the sheet reads."""
     column = issue.column or ""
     return (issue.row or 0, len(column), column)
 
 
 def _refuse(issues: Issues) -> ImportRefused:
-    return ImportRefused(sorted(issues, key=_order), issues.more)
+    return ImportRefused(sorted(issues, key=issue_order), issues.more)
 
 
 def register_import(*, actor, register: str, year: int, file, filename: str = "") -> int:

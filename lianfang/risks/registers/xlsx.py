@@ -126,7 +126,7 @@ def _sheet(wb, register: str, title: str) -> _Sheet:
     return sheet
 
 
-def _values(row: dict, columns: tuple[Column, ...]) -> list:
+def row_values(row: dict, columns: tuple[Column, ...]) -> list:
     return [row.get(c.key) if row.get(c.key) is not None else "" for c in columns]
 
 
@@ -138,7 +138,7 @@ def write_register(out, *, register: str, title: str, rows: Iterable[dict]) -> i
     with xlsxwriter.Workbook(out, OPTIONS) as wb:
         sheet = _sheet(wb, register, title)
         for row in rows:
-            sheet.append(_values(row, columns), kinds)
+            sheet.append(row_values(row, columns), kinds)
             count += 1
     return count
 
@@ -155,7 +155,7 @@ def write_template(out, *, register: str, title: str) -> None:
     example = {k: str(v) for k, v in example.items()}
     with xlsxwriter.Workbook(out, OPTIONS) as wb:
         sheet = _sheet(wb, register, title)
-        sheet.append(_values(example, columns), ["example"] * len(columns))
+        sheet.append(row_values(example, columns), ["example"] * len(columns))
         _instructions(wb, register)
 
 
@@ -216,7 +216,7 @@ _border = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
 _header_fill = PatternFill("solid", fgColor="D9D9D9")
 
 
-class _Styles:
+class Styles:
     """One prototype cell per kind; data cells copy its style array (cheap) instead of
     assigning fonts and borders one by one (slow over a million cells)."""
 
