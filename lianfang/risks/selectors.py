@@ -16,7 +16,7 @@ from django.db.models import (
 from django.utils import timezone
 from simple_history.models import ModelChange
 
-from lianfang.core.scopes import scoped
+from lianfang.core.scopes import DataScope, scoped
 from lianfang.org.models import (
     Assignment,
     Department,
@@ -110,10 +110,28 @@ def with_reassessment(risks):
     )
 
 
+NARROW_SCOPES = (DataScope.IN_CHARGE, DataScope.DEPARTMENT, DataScope.SELF)
+# The library's order, as expressions no index can serve (see risk_list).
+SORTED_AFTER_FILTERING = [
+    (F("year") + 0).desc(),
+    (F("unit_id") + 0).asc(),
+    F("department_id").asc(),
+    F("post_id").asc(),
+    F("id").asc(),
+]
+
+
 def risk_list(user, filters: dict | None = None):
     """The library as `user` may see it, filtered, with leader and re-assessment flags."""
-    risks = scoped(RiskPoint.objects.all(), user)
-    risks = apply_filters(risks, filters or {})
+    filters = filters or {}
+    risks = apply_filters(scoped(RiskPoint.objects.all(), user), filters)
+    if (filters.get("q") or "").strip() and user.data_scope in NARROW_SCOPES:
+        # A database cannot estimate a LIKE '%…%' match, so it walks the ordering index
+        # hoping to meet the first page early: for a narrow scope it reads tens of thousands
+        # of entries to find a few dozen (PostgreSQL, department head: 125 → 25 ms when
+        # ordered by expressions, which makes it filter first and sort the few matches). A wide
+        # scope has thousands of matches, and there walking the index is the faster way.
+        risks = risks.order_by(*SORTED_AFTER_FILTERING)
     risks = with_reassessment(with_responsible_leader(risks))
     return risks.select_related("unit", "department", "post", "person", "responsible_person")
 
