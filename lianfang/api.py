@@ -115,6 +115,7 @@ def _register_routers():
     from lianfang.powers.api_exchange import router as power_exchange_router
     from lianfang.risks.api import router as risks_router
     from lianfang.risks.api_registers import router as registers_router
+    from lianfang.supervision.api import router as supervision_router
 
     for prefix, router in org_routers.items():
         api.add_router(f"/org/{prefix}", router)
@@ -123,6 +124,7 @@ def _register_routers():
     api.add_router("/risks/registers", registers_router)
     api.add_router("/powers", powers_router)
     api.add_router("/powers/exchange", power_exchange_router)
+    api.add_router("/supervision", supervision_router)
 
 
 _register_routers()

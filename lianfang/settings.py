@@ -279,6 +279,10 @@ POWER_CODE_HELP = env_str("LIANFANG_POWER_CODE_HELP", "")
 # Region code (区划) that new codes start with, and the phone printed where an item has none.
 POWER_REGION_CODE = env_str("LIANFANG_POWER_REGION_CODE", "439901")
 SUPERVISION_PHONE = env_str("LIANFANG_SUPERVISION_PHONE", "")
+# Electronic supervision: prompt this many working days before a case's deadline.
+SUPERVISION_PROMPT_DAYS = env_int("LIANFANG_SUPERVISION_PROMPT_DAYS", 1)
+# Fernet key for sealed fields (core.crypto); empty: derived from SECRET_KEY.
+FIELD_KEY = env_str("LIANFANG_FIELD_KEY", "")
 # How flowcharts mark a risky step: level 1, 2, 3.
 RISK_LEVEL_MARKS = env_list("LIANFANG_RISK_LEVEL_MARKS", "★★★,★★,★")
 RISK_LEVEL_COLOURS = env_list("LIANFANG_RISK_LEVEL_COLOURS", "#f4cccc,#fce5cd,#fff2cc")

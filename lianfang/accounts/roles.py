@@ -46,6 +46,7 @@ ROLE_PERMISSIONS = {
         "users.manage",
         "dicts.manage",
         "calendar.manage",
+        "supervision.ingest",
     },
     Role.SECADMIN: {"users.view", "users.roles", "users.unlock", "loginlog.view"},
     Role.AUDITOR: {"audit.view", "loginlog.view"},
