@@ -281,6 +281,8 @@ POWER_REGION_CODE = env_str("LIANFANG_POWER_REGION_CODE", "439901")
 SUPERVISION_PHONE = env_str("LIANFANG_SUPERVISION_PHONE", "")
 # Electronic supervision: prompt this many working days before a case's deadline.
 SUPERVISION_PROMPT_DAYS = env_int("LIANFANG_SUPERVISION_PROMPT_DAYS", 1)
+# A yellow or red card must be replied to by the end of this many working days after it.
+SUPERVISION_REPLY_DAYS = env_int("LIANFANG_SUPERVISION_REPLY_DAYS", 5)
 # Fernet key for sealed fields (core.crypto); empty: derived from SECRET_KEY.
 FIELD_KEY = env_str("LIANFANG_FIELD_KEY", "")
 # How flowcharts mark a risky step: level 1, 2, 3.

@@ -1,16 +1,21 @@
 import json
+import time
+from datetime import datetime
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lianfang.supervision import ingest, readers
+from lianfang.supervision import ingest, readers, sweep
+from lianfang.supervision.models import Rule
 
 
 class Command(BaseCommand):
     help = gettext_lazy(
         "电子监察：ingest FILE... 导入办件事件（JSON Lines 或 CSV；任何一行有误则全部不导入，"
-        "--skip-invalid 则导入有效行，问题行写入 --rejects 文件）。"
+        "--skip-invalid 则导入有效行，问题行写入 --rejects 文件）；sweep 按时限规则扫描一次；"
+        "watch 持续扫描。"
     )
 
     def add_arguments(self, parser):
@@ -26,8 +31,47 @@ class Command(BaseCommand):
             "--rejects", default="", help=_("把问题行写入此文件（JSON Lines）。")
         )
 
+        sweeping = sub.add_parser("sweep", help=_("按时限规则扫描一次在办办件。"))
+        sweeping.add_argument(
+            "--now",
+            default="",
+            help=_(
+                "扫描所用的时间（ISO-8601，须带时区，如 2026-10-09T00:00:00+08:00）；默认现在。"
+            ),
+        )
+        watching = sub.add_parser("watch", help=_("持续扫描，直到按 Ctrl-C 停止。"))
+        watching.add_argument(
+            "--every", type=float, default=60.0, help=_("每隔多少秒扫描一次（默认 60）。")
+        )
+        watching.add_argument("--once", action="store_true", help=_("只扫描一次后退出。"))
+
     def handle(self, *args, action, **options):
-        self._ingest(options["files"], options["skip_invalid"], options["rejects"])
+        if action == "sweep":
+            self._print(sweep.sweep(_parse_now(options["now"])))
+        elif action == "watch":
+            self._watch(options["every"], options["once"])
+        else:
+            self._ingest(options["files"], options["skip_invalid"], options["rejects"])
+
+    def _print(self, result: sweep.SweepResult):
+        self.stdout.write(
+            _("扫描时间 %(now)s，新发现 %(n)d 条。")
+            % {"now": timezone.localtime(result.now).isoformat(), "n": result.found}
+        )
+        for rule, count in result.counts.items():
+            self.stdout.write(f"  {Rule(rule).label}（{rule}）：{count}")
+
+    def _watch(self, every: float, once: bool):
+        if every <= 0:
+            raise CommandError(_("--every 须大于 0 秒。"))
+        try:
+            while True:
+                self._print(sweep.sweep(timezone.now()))
+                if once:
+                    return
+                time.sleep(every)
+        except KeyboardInterrupt:
+            self.stdout.write(_("已停止扫描。"))
 
     def _ingest(self, paths: list[str], skip_invalid: bool, rejects: str):
         def progress(n: int):
@@ -76,3 +120,18 @@ class Command(BaseCommand):
         )
         if result.rejected and not skip_invalid:
             raise CommandError(_("文件未导入：发现问题，未写入任何数据。"))
+
+
+def _parse_now(text: str) -> datetime:
+    if not text:
+        return timezone.now()
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        value = None
+    if value is None or value.tzinfo is None or value.utcoffset() is None:
+        raise CommandError(
+            _("--now：时间格式不对，应为带时区的 ISO-8601，如 2026-10-09T00:00:00+08:00：%(v)s")
+            % {"v": text}
+        )
+    return value
