@@ -9,14 +9,14 @@ owners) by accident.
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.db.models.functions import Length
 from django.utils.translation import gettext as _
 
 from lianfang.org.models import Unit
 from lianfang.powers import selectors as powers
 from lianfang.powers.models import PowerItem
-from lianfang.risks.models import Level, Measure, MeasureStatus
+from lianfang.risks.models import Level
 
 
 def bureau() -> Unit | None:
@@ -164,7 +164,7 @@ def _discretion(item: PowerItem) -> list[dict]:
 
 def _risk(risk) -> dict:
     marks = settings.RISK_LEVEL_MARKS
-    measures = [m for m in risk.measures.all() if m.status != MeasureStatus.CANCELLED]
+    measures = risk.measures.all()
     return {
         "title": risk.title,
         "manifestation": risk.manifestation,
@@ -203,7 +203,7 @@ def _unplaced_risks(item: PowerItem) -> list[dict]:
     risks = (
         powers.public_risks()
         .filter(power_link__item=item, power_link__step__isnull=True)
-        .prefetch_related(Prefetch("measures", queryset=Measure.objects.order_by("pk")))
+        .prefetch_related(powers.shown_measures())
         .order_by("level", "pk")
     )
     return [_risk(r) for r in risks]
@@ -213,14 +213,11 @@ def _flow(item: PowerItem) -> dict:
     rows = powers.flow_rows(item, powers.public_risks())
     if not rows:
         return {"steps": [], "edges": [], "mermaid": ""}
-    edges = [
-        {"source": s, "target": t, "condition": c}
-        for s, t, c in item.transitions.values_list("source__key", "target__key", "condition")
-    ]
+    edges = powers.flow_edges(item)
     return {
         "steps": [_step(row) for row in rows],
         "edges": edges,
-        "mermaid": powers.flow_mermaid(item, rows),
+        "mermaid": powers.flow_mermaid(item, rows, edges),
     }
 
 

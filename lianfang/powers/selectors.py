@@ -84,8 +84,8 @@ def public_regulations():
     return Regulation.objects.filter(published=True, status=RegulationStatus.IN_FORCE)
 
 
-def _measures():
-    """The measures a flowchart shows: not those called off."""
+def shown_measures() -> Prefetch:
+    """The measures a flowchart shows with its risks: not those called off."""
     measures = Measure.objects.exclude(status=MeasureStatus.CANCELLED).order_by("pk")
     return Prefetch("measures", queryset=measures)
 
@@ -107,7 +107,8 @@ def flow_rows(item: PowerItem, risks) -> list[FlowRow]:
     """The item's steps in order, each with the risk points from `risks` that sit on it."""
     rows = {s.pk: FlowRow(s) for s in item.steps.select_related("post")}
     links = RiskLink.objects.filter(item=item, step__isnull=False, risk__in=risks)
-    risk_by_pk = {r.pk: r for r in risks.filter(power_link__in=links).prefetch_related(_measures())}
+    linked = risks.filter(power_link__in=links).prefetch_related(shown_measures())
+    risk_by_pk = {r.pk: r for r in linked}
     for step_id, risk_id in links.values_list("step_id", "risk_id"):
         rows[step_id].risks.append(risk_by_pk[risk_id])
     return list(rows.values())
@@ -123,7 +124,13 @@ def public_risks():
     return RiskPoint.objects.filter(status=Status.EFFECTIVE, publication=Publication.PUBLIC)
 
 
-def flow_mermaid(item: PowerItem, rows: list[FlowRow]) -> str:
+def flow_edges(item: PowerItem) -> list[dict]:
+    """The flowchart's connections as the flow rules and Mermaid take them."""
+    transitions = item.transitions.values_list("source__key", "target__key", "condition")
+    return [{"source": s, "target": t, "condition": c} for s, t, c in transitions]
+
+
+def flow_mermaid(item: PowerItem, rows: list[FlowRow], edges: list[dict] | None = None) -> str:
     steps = [
         {
             "key": r.step.key,
@@ -134,10 +141,8 @@ def flow_mermaid(item: PowerItem, rows: list[FlowRow]) -> str:
         }
         for r in rows
     ]
-    edges = [
-        {"source": s, "target": t, "condition": c}
-        for s, t, c in item.transitions.values_list("source__key", "target__key", "condition")
-    ]
+    if edges is None:
+        edges = flow_edges(item)
     levels = {r.step.key: r.level for r in rows if r.level}
     return flows.mermaid(
         steps, edges, levels, settings.RISK_LEVEL_MARKS, settings.RISK_LEVEL_COLOURS
@@ -158,11 +163,7 @@ def flow_steps_and_edges(item: PowerItem) -> tuple[list[dict], list[dict]]:
             "case_step",
         )
     )
-    edges = [
-        {"source": s, "target": t, "condition": c}
-        for s, t, c in item.transitions.values_list("source__key", "target__key", "condition")
-    ]
-    return steps, edges
+    return steps, flow_edges(item)
 
 
 def post_catalogue(user, department=None):

@@ -13,7 +13,7 @@ from lianfang.core.scopes import scoped
 from lianfang.risks import rules as risk_rules
 from lianfang.risks.models import RiskPoint
 
-from . import flows, texts
+from . import flows, selectors, texts
 from .models import (
     Category,
     Circumstance,
@@ -170,25 +170,13 @@ def power_item_delete(*, actor, item: PowerItem) -> None:
 # --- Flowcharts -------------------------------------------------------------------------
 
 
-def _flow_data(item: PowerItem) -> tuple[list[dict], list[dict]]:
-    steps = [
-        {"key": s.key, "kind": s.kind, "name": s.name, "limit_days": s.limit_days}
-        for s in item.steps.all()
-    ]
-    edges = [
-        {"source": t.source.key, "target": t.target.key, "condition": t.condition}
-        for t in item.transitions.select_related("source", "target")
-    ]
-    return steps, edges
-
-
 def flow_snapshot(item: PowerItem) -> dict:
     steps = list(
         item.steps.values("key", "kind", "name", "post", "limit_days", "documents").order_by(
             "order", "pk"
         )
     )
-    return {"steps": steps, "edges": _flow_data(item)[1]}
+    return {"steps": steps, "edges": selectors.flow_edges(item)}
 
 
 STEP_FIELDS = ("key", "kind", "name", "limit_days", "documents", "case_step")

@@ -15,7 +15,6 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from lianfang.risks.models import MeasureStatus
 from lianfang.risks.registers.docx import TITLE_FONT, landscape_page, set_fonts, set_text
 
 from ..models import PowerItem
@@ -117,7 +116,7 @@ def _risks_text(row: FlowRow) -> str:
 def _measures_text(row: FlowRow) -> str:
     lines = []
     for number, risk in enumerate(row.risks, 1):
-        measures = [m for m in risk.measures.all() if m.status != MeasureStatus.CANCELLED]
+        measures = risk.measures.all()  # called-off ones are not fetched (flow_rows)
         if len(row.risks) > 1:
             lines.append(_("针对风险点%(n)d：") % {"n": number})
         lines += [f"{n}. {' '.join(m.content.split())}" for n, m in enumerate(measures, 1)]
