@@ -54,15 +54,18 @@ def crud_router(
     queryset,
     out_schema,
     in_schema,
-    services: dict,
+    services,
     view: str,
     manage: str,
 ) -> Router:
     """list/get/create/update/delete for one entity, all through the data scope and services.
 
-    `services` maps "create", "update", "delete" to the entity's service functions; update and
-    delete take the object under the keyword `name`.
+    `services` is the app's services module, with `<name>_create`, `<name>_update` and
+    `<name>_delete`; update and delete take the object under the keyword `name`.
     """
+    create_service = getattr(services, f"{name}_create")
+    update_service = getattr(services, f"{name}_update")
+    delete_service = getattr(services, f"{name}_delete")
     router = Router(tags=[name])
     model = queryset.model
 
@@ -87,7 +90,7 @@ def crud_router(
     def create(request, payload: in_schema):
         require(request, manage)
         data = resolve_refs(model, payload.dict(exclude_unset=True), request.user)
-        return Status(201, services["create"](actor=request.user, data=data))
+        return Status(201, create_service(actor=request.user, data=data))
 
     @router.patch(
         "/{int:pk}", response=out_schema, url_name=f"{name}_update", operation_id=f"{name}_update"
@@ -96,7 +99,7 @@ def crud_router(
         require(request, manage)
         obj = get_scoped_or_404(queryset.all(), request.user, pk=pk)
         data = resolve_refs(model, payload, request.user)
-        return services["update"](actor=request.user, data=data, **{name: obj})
+        return update_service(actor=request.user, data=data, **{name: obj})
 
     @router.delete(
         "/{int:pk}", response={204: None}, url_name=f"{name}_delete", operation_id=f"{name}_delete"
@@ -104,7 +107,7 @@ def crud_router(
     def delete(request, pk: int):
         require(request, manage)
         obj = get_scoped_or_404(queryset.all(), request.user, pk=pk)
-        services["delete"](actor=request.user, **{name: obj})
+        delete_service(actor=request.user, **{name: obj})
         return Status(204, None)
 
     return router

@@ -154,11 +154,7 @@ def _router(name, queryset, out_schema, in_schema):
         queryset=queryset,
         out_schema=out_schema,
         in_schema=in_schema,
-        services={
-            "create": getattr(services, f"{name}_create"),
-            "update": getattr(services, f"{name}_update"),
-            "delete": getattr(services, f"{name}_delete"),
-        },
+        services=services,
         view="org.view",
         manage="org.manage",
     )

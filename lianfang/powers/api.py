@@ -284,11 +284,7 @@ def _catalogue(name: str, queryset, out_schema, in_schema) -> Router:
         queryset=queryset,
         out_schema=out_schema,
         in_schema=in_schema,
-        services={
-            "create": getattr(services, f"{name}_create"),
-            "update": getattr(services, f"{name}_update"),
-            "delete": getattr(services, f"{name}_delete"),
-        },
+        services=services,
         view=VIEW,
         manage=MANAGE,
     )
