@@ -8,6 +8,15 @@ from .models import Assignment, Department, Leadership, Person, Post, Unit
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def department_label(department) -> str:
+    """A department as choice lists name it: several units have an 办公室."""
+    return f"{department.unit.short_name or department.unit.name} · {department.name}"
+
+
+def post_label(post) -> str:
+    return f"{post.department.name} · {post.name}"
+
+
 class ScopedModelForm(forms.ModelForm):
     """A model form whose related-object choices are limited to the user's data scope."""
 

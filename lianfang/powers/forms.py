@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lianfang.core.scopes import scoped
-from lianfang.org.forms import ScopedModelForm
+from lianfang.org.forms import ScopedModelForm, department_label, post_label
 from lianfang.org.models import Department, Post, Unit
 
 from . import selectors, texts
@@ -48,7 +48,7 @@ class PowerFilterForm(forms.Form):
             pk__in=selectors.item_list(user).values("department")
         ).select_related("unit")
         self.fields["department"].queryset = departments.order_by("unit__path", "code")
-        self.fields["department"].label_from_instance = _department_label
+        self.fields["department"].label_from_instance = department_label
 
     def filters(self) -> dict:
         if not self.is_valid():
@@ -57,14 +57,6 @@ class PowerFilterForm(forms.Form):
         if "published" in data:
             data["published"] = data["published"] == "1"
         return data
-
-
-def _department_label(department) -> str:
-    return f"{department.unit.short_name or department.unit.name} · {department.name}"
-
-
-def _post_label(post) -> str:
-    return f"{post.department.name} · {post.name}"
 
 
 class LinesField(forms.CharField):
@@ -149,11 +141,11 @@ class PowerItemForm(ScopedModelForm):
         self.fields["department"].queryset = Department.objects.filter(
             unit__in=units
         ).select_related("unit")
-        self.fields["department"].label_from_instance = _department_label
+        self.fields["department"].label_from_instance = department_label
         self.fields["posts"].queryset = Post.objects.filter(
             department__unit__in=units
         ).select_related("department")
-        self.fields["posts"].label_from_instance = _post_label
+        self.fields["posts"].label_from_instance = post_label
         self.fields["parent"].queryset = selectors.item_list(user).filter(parent__isnull=True)
         self.fields["code"].help_text = _("按本省编码规则填写。")
 
@@ -180,7 +172,7 @@ class StepForm(forms.Form):
     def __init__(self, *args, posts, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["post"].queryset = posts
-        self.fields["post"].label_from_instance = _post_label
+        self.fields["post"].label_from_instance = post_label
 
 
 class EdgeForm(forms.Form):
@@ -269,10 +261,10 @@ def _limit_catalogue_fields(form, user) -> None:
     if "department" in form.fields:
         departments = Department.objects.filter(unit__in=units).select_related("unit")
         form.fields["department"].queryset = departments
-        form.fields["department"].label_from_instance = _department_label
+        form.fields["department"].label_from_instance = department_label
     if "posts" in form.fields:
         posts = Post.objects.filter(department__unit__in=units).select_related("department")
         form.fields["posts"].queryset = posts
-        form.fields["posts"].label_from_instance = _post_label
+        form.fields["posts"].label_from_instance = post_label
     items = selectors.item_list(user).exclude(decision=Decision.CANCEL)
     form.fields["power_items"].queryset = items

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lianfang.core.scopes import DataScope, scoped
+from lianfang.org.forms import department_label, post_label
 from lianfang.org.models import Department, Person, Post, Unit
 
 from . import grading, rules
@@ -27,12 +28,12 @@ ALL = [("", _("全部"))]
 
 class DepartmentChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.unit.short_name or obj.unit.name} · {obj.name}"
+        return department_label(obj)
 
 
 class PostChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.department.name} · {obj.name}"
+        return post_label(obj)
 
 
 def org_choices(user) -> dict:

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lianfang.core.scopes import scoped
+from lianfang.org.forms import department_label
 from lianfang.org.models import Department, Unit
 
 from .. import selectors
@@ -19,10 +20,6 @@ def default_year(user) -> int:
     this_year = timezone.localdate().year
     latest = selectors.years(user).first()
     return latest if latest is not None and latest <= this_year + 1 else this_year
-
-
-def _department_label(department) -> str:
-    return f"{department.unit.short_name or department.unit.name} · {department.name}"
 
 
 class RegisterFilterForm(forms.Form):
@@ -44,7 +41,7 @@ class RegisterFilterForm(forms.Form):
         self.fields["department"].queryset = scoped(
             Department.objects.filter(is_active=True), user
         ).select_related("unit")
-        self.fields["department"].label_from_instance = _department_label
+        self.fields["department"].label_from_instance = department_label
 
     def clean(self):
         data = super().clean()
