@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, Sum
 from django.utils.translation import override
 
 from lianfang.core.models import DictItem
@@ -164,6 +164,17 @@ def flow_steps_and_edges(item: PowerItem) -> tuple[list[dict], list[dict]]:
         )
     )
     return steps, flow_edges(item)
+
+
+def monitored_step_limits():
+    """Each item's limit per monitored step of a case (受理, 承办, …): the sum of the limits of
+    its flowchart nodes that name that step. Rows of item_id, case_step, days."""
+    return (
+        FlowStep.objects.exclude(case_step="")
+        .order_by()
+        .values("item_id", "case_step")
+        .annotate(days=Sum("limit_days"))
+    )
 
 
 def post_catalogue(user, department=None):

@@ -46,12 +46,12 @@ from functools import cache
 from itertools import islice
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from lianfang.core import audit, crypto
-from lianfang.powers.models import Circumstance, FlowStep, PowerItem
+from lianfang.powers.models import Circumstance, PowerItem
+from lianfang.powers.selectors import monitored_step_limits
 
 from . import clock
 from .models import NEEDS_REASON, Case, CaseEvent, CaseStatus, EventKind, Result
@@ -362,14 +362,7 @@ def _items(codes: set[str], ids: set[int]) -> tuple[dict[str, PowerItem], dict[i
         items.update((i.pk, i) for i in PowerItem.objects.filter(pk__in=part).only(*fields))
     steps: dict[int, dict[str, int]] = defaultdict(dict)
     for part in _chunks(items):
-        rows = (
-            FlowStep.objects.filter(item_id__in=part)
-            .exclude(case_step="")
-            .values("item_id", "case_step")
-            .annotate(days=Sum("limit_days"))
-            .order_by()
-        )
-        for row in rows:
+        for row in monitored_step_limits().filter(item_id__in=part):
             steps[row["item_id"]][row["case_step"]] = row["days"]
     limits = {
         pk: clock.Limits(item.legal_limit, item.promised_limit, dict(steps.get(pk, {})))

@@ -48,11 +48,11 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Exists, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from lianfang.core import audit, calendar
-from lianfang.powers.models import FlowStep
+from lianfang.powers.selectors import monitored_step_limits
 
 from .models import CardLevel, Case, CaseStatus, Finding, Rule
 
@@ -90,10 +90,8 @@ def _specs(now: datetime, near_days: int) -> list[_Spec]:
     near_end = calendar.end_of_day(calendar.add_working_days(now, near_days))
     promised = Coalesce("power_item__promised_limit", "power_item__legal_limit")
     step_limit = Subquery(
-        FlowStep.objects.filter(item_id=OuterRef("power_item_id"), case_step=OuterRef("step"))
-        .order_by()
-        .values("item_id")
-        .annotate(days=Sum("limit_days"))
+        monitored_step_limits()
+        .filter(item_id=OuterRef("power_item_id"), case_step=OuterRef("step"))
         .values("days")[:1],
         output_field=IntegerField(),
     )
