@@ -24,10 +24,6 @@ def bureau() -> Unit | None:
     return Unit.objects.filter(parent=None).order_by(Length("path"), "path").first()
 
 
-def supervision_phone(item: PowerItem | None = None) -> str:
-    return (item.supervision_phone if item is not None else "") or settings.SUPERVISION_PHONE
-
-
 def items(filters: dict | None = None):
     return powers.public_items(filters)
 
@@ -237,7 +233,7 @@ def item_detail(item: PowerItem, labels: dict[str, str]) -> dict:
         "responsibilities": _responsibilities(item.responsibilities),
         "accountability": item.accountability,
         "fee": _fee(item),
-        "supervision_phone": supervision_phone(item),
+        "supervision_phone": powers.supervision_phone(item),
         "relief": item.relief,
         "discretion": _discretion(item),
         "regulations": [regulation_row(r) for r in regulations().filter(power_items=item)],

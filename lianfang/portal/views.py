@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 
 from lianfang.core.csp import flowchart_styles
 from lianfang.core.paging import page_of
-from lianfang.powers.selectors import category_labels
+from lianfang.powers.selectors import category_labels, supervision_phone
 
 from . import selectors
 from .forms import PowerFilterForm
@@ -37,7 +37,7 @@ def _render(request, template, context, status=200, section=""):
     context = {
         "section": section,
         "bureau": selectors.bureau(),
-        "phone": selectors.supervision_phone(),
+        "phone": supervision_phone(),
         **context,
     }
     return render(request, template, context, status=status)

@@ -60,6 +60,11 @@ def apply_filters(items, filters: dict):
     return items
 
 
+def supervision_phone(item: PowerItem | None = None) -> str:
+    """Where to complain about an item: its own supervision phone, else the bureau's."""
+    return (item.supervision_phone if item is not None else "") or settings.SUPERVISION_PHONE
+
+
 def category_counts(items) -> dict[str, int]:
     return dict(items.order_by().values_list("category").annotate(n=Count("pk")))
 

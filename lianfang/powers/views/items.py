@@ -1,6 +1,5 @@
 """The power list and one power item: its terms, flowchart, risk points and discretion."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -69,7 +68,7 @@ def _detail(request, item, link_form=None):
             "sub_items": item.sub_items.all(),
             "posts": item.posts.select_related("department"),
             "can_manage": can_manage,
-            "phone": item.supervision_phone or settings.SUPERVISION_PHONE,
+            "phone": selectors.supervision_phone(item),
         },
     )
 
