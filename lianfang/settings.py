@@ -283,6 +283,37 @@ SUPERVISION_PHONE = env_str("LIANFANG_SUPERVISION_PHONE", "")
 SUPERVISION_PROMPT_DAYS = env_int("LIANFANG_SUPERVISION_PROMPT_DAYS", 1)
 # A yellow or red card must be replied to by the end of this many working days after it.
 SUPERVISION_REPLY_DAYS = env_int("LIANFANG_SUPERVISION_REPLY_DAYS", 5)
+
+
+def env_map(name: str, default: str) -> dict[str, str]:
+    """`key=value,key=value` as a dict (keys checked by the module that reads them)."""
+    pairs = {}
+    for item in env_list(name, default):
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise ImproperlyConfigured(f"{name}: {item!r} is not key=value")
+        pairs[key.strip()] = value.strip()
+    return pairs
+
+
+# Supervision rules switched off, and rules whose level differs from the default
+# (`rule=prompt|yellow|red`); see lianfang.supervision.rules.
+SUPERVISION_RULES_OFF = env_list("LIANFANG_SUPERVISION_RULES_OFF", "")
+SUPERVISION_RULE_LEVELS = env_map("LIANFANG_SUPERVISION_RULE_LEVELS", "")
+# The monthly score: weights of the nine dimensions (they add up to 100), deductions per card,
+# for every 3 prompts, and the early share a case must finish within for the bonus.
+SUPERVISION_SCORE_WEIGHTS = env_map(
+    "LIANFANG_SUPERVISION_SCORE_WEIGHTS",
+    "disclosure=10,process=14,time=14,fees=8,satisfaction=10,attitude=10,inspection=14,"
+    "legal=10,integrity=10",
+)
+SUPERVISION_DEDUCTIONS = env_map("LIANFANG_SUPERVISION_DEDUCTIONS", "prompts3=3,yellow=5,red=10")
+# Quarterly grades: the lowest mean score of 优秀, 良好, 合格.
+SUPERVISION_GRADE_FLOORS = env_map(
+    "LIANFANG_SUPERVISION_GRADE_FLOORS", "excellent=90,good=80,pass=60"
+)
+# A case finished within this share of its promised limit counts as early (提前办结).
+SUPERVISION_EARLY_PERCENT = env_int("LIANFANG_SUPERVISION_EARLY_PERCENT", 50, minimum=1)
 # Fernet key for sealed fields (core.crypto); empty: derived from SECRET_KEY.
 FIELD_KEY = env_str("LIANFANG_FIELD_KEY", "")
 # How flowcharts mark a risky step: level 1, 2, 3.

@@ -126,3 +126,42 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.day.isoformat()} {self.get_kind_display()} {self.name}".rstrip()
+
+
+class Notification(models.Model):
+    """A message in a user's in-app inbox (站内通知), e.g. a card on a case they handled."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接收人"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    # What it is about, e.g. ("supervision.finding", "42"): one notice per recipient and object
+    # and reason, so a replayed sweep does not notify twice.
+    object_type = models.CharField(_("对象类型"), max_length=80)
+    object_id = models.CharField(_("对象编号"), max_length=64)
+    reason = models.CharField(_("通知事由"), max_length=40)
+    created_at = models.DateTimeField(_("通知时间"))
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("站内通知")
+        verbose_name_plural = _("站内通知")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "object_type", "object_id", "reason"],
+                name="notification_unique_reason",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
+            models.Index(fields=["recipient", "created_at"], name="notification_list_idx"),
+        ]
+
+    def __str__(self):
+        return self.title

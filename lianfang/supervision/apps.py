@@ -6,3 +6,8 @@ class SupervisionConfig(AppConfig):
     name = "lianfang.supervision"
     label = "supervision"
     verbose_name = _("电子监察")
+
+    def ready(self):
+        from . import rules
+
+        rules.check_settings()

@@ -21,6 +21,8 @@ working-day arithmetic is `lianfang.core.calendar`'s.
   pauses that ended by the step's start add nothing (the calendar counts none of their days
   before the start day), an open one gives None. No limit for the step (the item has no
   flowchart node for it) → None.
+- `early_at` = `calendar.deadline(received_at, promised * SUPERVISION_EARLY_PERCENT // 100,
+  pauses)`: a case completed by then finished early (提前办结); None like `due_at`.
 - `paused_at`: start of the open pause, else None. `status`: paused while a pause is open,
   else open.
 - 办结 or 并案 closes the case: `status` completed or merged, `completed_at` its time, `step`
@@ -71,6 +73,7 @@ class State:
     prompt_at: datetime | None
     step_started_at: datetime | None
     step_due_at: datetime | None
+    early_at: datetime | None
     completed_at: datetime | None
     last_event_at: datetime
 
@@ -125,6 +128,7 @@ def case_state(
 
     promised = limits.promised if limits.promised is not None else limits.legal
     due_at = _deadline(received_at, promised, pauses)
+    early = None if promised is None else promised * settings.SUPERVISION_EARLY_PERCENT // 100
     step_due_at = _deadline(step_started_at, limits.steps.get(step), pauses)
     if status == CaseStatus.COMPLETED:
         step = CaseStep.COMPLETE.value  # the start and limit stay those of the step it ended
@@ -140,6 +144,7 @@ def case_state(
         prompt_at=prompt_time(due_at, prompt_days),
         step_started_at=step_started_at,
         step_due_at=step_due_at,
+        early_at=None if due_at is None else _deadline(received_at, early, pauses),
         completed_at=completed_at,
         last_event_at=last_event_at,
     )

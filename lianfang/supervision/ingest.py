@@ -12,13 +12,14 @@ or its Chinese label), `at` (ISO-8601 with an offset or Z), `actor`, `reason`; f
 
 A row is rejected, with an `Issue(line, field, message)`, for: a missing or malformed field;
 a naive or malformed time; an unknown kind, power item, result or circumstance; a negative fee
-or penalty; no reason for 补正/暂停/退回/并案 or for a refusal; an event for a case that has
-no 受理 in the database or earlier in the batch (for 办结: "办结前未受理"); a second 受理 of a
-case; an event before the case's receipt; 恢复 without an open 补正/暂停 before it (by time,
-over the case's stored and new events); an event for a case already completed or merged, or
-after its 办结/并案 in the batch; the same (source, event_id) again with different content (a
-conflict: the stored event stays). A step out of order is accepted (the sweep finds it). The
-same (source, event_id) with the same content is a replay: counted, nothing changes.
+or penalty; no reason for 补正/暂停/并案; an event for a case that has no 受理 in the database
+or earlier in the batch (for 办结: "办结前未受理"); a second 受理 of a case; an event before the
+case's receipt; 恢复 without an open 补正/暂停 before it (by time, over the case's stored and
+new events); an event for a case already completed or merged, or after its 办结/并案 in the
+batch; the same (source, event_id) again with different content (a conflict: the stored event
+stays). A step out of order, a 退回 or refusal without a reason are accepted: they are findings
+(`checks`). The same (source, event_id) with the same content is a replay: counted, nothing
+changes.
 A rejected 受理 makes the case's other events unknown-case rejections too.
 
 Content equality is the `digest`: SHA-256 of the canonical JSON of the row's normalised fields
@@ -97,6 +98,7 @@ CASE_FIELDS = [
     "prompt_at",
     "step_started_at",
     "step_due_at",
+    "early_at",
     "last_event_at",
 ]
 
@@ -264,8 +266,6 @@ def _parse(raw: dict, line: int, issues: list[Issue]) -> _Row | None:
                 bad("circumstance", _("未知的违法情节“%(v)s”") % {"v": text["circumstance"]})
             else:
                 data["circumstance"] = value
-        if data.get("result") == Result.REFUSED and not text["reason"]:
-            bad("reason", _("不予许可须说明理由"))
     if kind in NEEDS_REASON and not text["reason"]:
         bad("reason", _("“%(kind)s”须说明理由") % {"kind": EventKind(kind).label})
     if found:
@@ -551,6 +551,7 @@ def _set_state(w: _CaseWork, limits: clock.Limits) -> None:
         "prompt_at",
         "step_started_at",
         "step_due_at",
+        "early_at",
         "completed_at",
         "last_event_at",
     ):

@@ -54,23 +54,23 @@ from django.db.models.functions import Coalesce
 from lianfang.core import audit, calendar
 from lianfang.powers.selectors import monitored_step_limits
 
+from . import rules
 from .models import CardLevel, Case, CaseStatus, Finding, Rule
 
 CHUNK = 10_000
-
-LEVELS = {
-    Rule.PROMPT: CardLevel.PROMPT,
-    Rule.NEAR_DEADLINE: CardLevel.YELLOW,
-    Rule.STEP_OVERDUE: CardLevel.YELLOW,
-    Rule.PROMISED_OVERDUE: CardLevel.RED,
-    Rule.LEGAL_OVERDUE: CardLevel.RED,
-}
+TIME_RULES = (
+    Rule.PROMPT,
+    Rule.NEAR_DEADLINE,
+    Rule.STEP_OVERDUE,
+    Rule.PROMISED_OVERDUE,
+    Rule.LEGAL_OVERDUE,
+)
 
 
 @dataclass
 class SweepResult:
     now: datetime
-    counts: dict[str, int] = field(default_factory=lambda: {str(r): 0 for r in LEVELS})
+    counts: dict[str, int] = field(default_factory=lambda: {str(r): 0 for r in TIME_RULES})
 
     @property
     def found(self) -> int:
@@ -114,7 +114,7 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def _sweep_rule(spec: _Spec, now: datetime, reply_due_at: datetime | None) -> int:
-    rule, level = spec.rule, LEVELS[spec.rule]
+    rule, level = spec.rule, rules.level(spec.rule)
     key = OuterRef("step") if spec.keyed else ""
     found = Finding.objects.filter(case_id=OuterRef("pk"), rule=rule, key=key)
     candidates = (
@@ -172,6 +172,8 @@ def sweep(now: datetime, *, near_days: int = 0) -> SweepResult:
     reply_due_at = calendar.end_of_day(calendar.add_working_days(now, reply_days))
     with transaction.atomic():
         for spec in _specs(now, near_days):
+            if not rules.enabled(spec.rule):
+                continue
             result.counts[str(spec.rule)] = _sweep_rule(spec, now, reply_due_at)
         if result.found:
             stamp = _iso(now)

@@ -1,4 +1,4 @@
-"""Electronic supervision (电子监察) of administrative approval cases (DOMAIN.md §5).
+"""Cases (办件) and their events.
 
 A case (办件) moves 受理 → 承办 → 审核 → 批准 → 办结, told to us as events from the handling
 systems. Its deadlines are computed on each event and stored, so that a sweep over a province's
@@ -29,9 +29,10 @@ class EventKind(models.TextChoices):
     MERGE = "merge", _("并案")
 
 
-# 补正 and 暂停 stop the clock until 恢复; 退回, 并案 and a refusal must give a reason.
+# 补正 and 暂停 stop the clock until 恢复. They and 并案 are refused without a reason; a 退回 or a
+# refusal without one is stored and becomes a finding (rule `no_reason`).
 CLOCK_STOPPERS = (EventKind.CORRECT, EventKind.SUSPEND)
-NEEDS_REASON = (EventKind.RETURN, EventKind.MERGE, EventKind.CORRECT, EventKind.SUSPEND)
+NEEDS_REASON = (EventKind.MERGE, EventKind.CORRECT, EventKind.SUSPEND)
 
 
 class CaseStatus(models.TextChoices):
@@ -96,6 +97,8 @@ class Case(models.Model):
     prompt_at = models.DateTimeField(_("预警提示时间"), null=True, blank=True)
     step_started_at = models.DateTimeField(_("本环节开始时间"), null=True, blank=True)
     step_due_at = models.DateTimeField(_("本环节期限"), null=True, blank=True)
+    # Finishing by this instant counts as early (提前办结) for the performance score's bonus.
+    early_at = models.DateTimeField(_("提前办结界限"), null=True, blank=True)
     card_level = models.PositiveSmallIntegerField(
         _("预警级别"), choices=CardLevel, default=CardLevel.NONE
     )
@@ -122,6 +125,8 @@ class Case(models.Model):
             models.Index(fields=["status", "legal_due_at"], name="case_legal_due_idx"),
             models.Index(fields=["department", "received_at"], name="case_department_idx"),
             models.Index(fields=["power_item", "received_at"], name="case_item_idx"),
+            # The monthly score reads the cases a department completed in a month.
+            models.Index(fields=["department", "completed_at"], name="case_completed_idx"),
         ]
 
     def __str__(self):
@@ -156,58 +161,3 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return f"{self.case} {self.get_kind_display()}"
-
-
-class Rule(models.TextChoices):
-    """What a supervision finding says went wrong (DOMAIN.md §5), with its default level."""
-
-    PROMPT = "prompt", _("临近办结期限")
-    STEP_OVERDUE = "step_overdue", _("环节超时")
-    NEAR_DEADLINE = "near_deadline", _("临近期限仍未办结")
-    PROMISED_OVERDUE = "promised_overdue", _("超过承诺时限")
-    LEGAL_OVERDUE = "legal_overdue", _("超过法定时限")
-
-
-class Finding(models.Model):
-    """One rule a case broke, with the evidence that shows why; a yellow or red one is a card
-    (黄牌/红牌) the handling unit must reply to within the reply limit, else it escalates."""
-
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="findings")
-    rule = models.CharField(_("监察规则"), max_length=20, choices=Rule)
-    # Tells apart findings of one rule on one case (the step, for a step overdue); "" if none.
-    key = models.CharField(max_length=20, blank=True)
-    level = models.PositiveSmallIntegerField(_("预警级别"), choices=CardLevel)
-    found_at = models.DateTimeField(_("发现时间"))
-    deadline_at = models.DateTimeField(_("所涉期限"), null=True, blank=True)
-    evidence = models.JSONField(_("依据"), default=dict)
-    reply_due_at = models.DateTimeField(_("答复期限"), null=True, blank=True)
-    replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
-    reply = models.TextField(_("整改答复"), blank=True)
-    replied_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name=_("答复人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    escalation = models.PositiveSmallIntegerField(_("升级次数"), default=0)
-    escalated_at = models.DateTimeField(_("升级时间"), null=True, blank=True)
-
-    scope_paths = ScopePaths(unit="case__unit", department="case__department")
-
-    class Meta:
-        verbose_name = _("监察发现")
-        verbose_name_plural = _("监察发现")
-        ordering = ["-found_at", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["case", "rule", "key"], name="finding_unique_rule")
-        ]
-        indexes = [
-            models.Index(fields=["level", "found_at"], name="finding_level_idx"),
-            # Cards waiting for a reply, by the day the reply falls due (escalation sweep).
-            models.Index(fields=["replied_at", "reply_due_at"], name="finding_reply_idx"),
-        ]
-
-    def __str__(self):
-        return f"{self.case} {self.get_rule_display()}"
