@@ -35,6 +35,8 @@ ROLE_SCOPE = {
 }
 
 ORG_READERS = {"org.view", "findings.view", "risks.view", "powers.view"}
+# Leaders and heads watch their cases and answer the cards on them.
+SUPERVISION_READERS = {"supervision.view", "supervision.reply"}
 
 ROLE_PERMISSIONS = {
     # The system administrator keeps the organisation (基础数据) and accounts, no business data.
@@ -50,10 +52,21 @@ ROLE_PERMISSIONS = {
     },
     Role.SECADMIN: {"users.view", "users.roles", "users.unlock", "loginlog.view"},
     Role.AUDITOR: {"audit.view", "loginlog.view"},
-    Role.JIJIAN: {*ORG_READERS, "org.view_all", "org.manage", "risks.matrix"},
-    Role.PRINCIPAL: ORG_READERS,
-    Role.IN_CHARGE: ORG_READERS,
-    Role.DEPT_HEAD: ORG_READERS,
-    Role.STAFF: {"org.view", "risks.view", "powers.view"},
-    Role.LEGAL: {"org.view", "risks.view", "powers.view", "powers.manage"},
+    # The supervision office (监察室) sits with discipline inspection: it scores the departments,
+    # issues 监察建议书 and may see an applicant's full name or number.
+    Role.JIJIAN: {
+        *ORG_READERS,
+        "org.view_all",
+        "org.manage",
+        "risks.matrix",
+        "supervision.view",
+        "supervision.manage",
+        "supervision.applicant",
+    },
+    Role.PRINCIPAL: ORG_READERS | SUPERVISION_READERS,
+    Role.IN_CHARGE: ORG_READERS | SUPERVISION_READERS,
+    Role.DEPT_HEAD: ORG_READERS | SUPERVISION_READERS,
+    # A handler answers the cards on the cases they handled (their notices), sees no others.
+    Role.STAFF: {"org.view", "risks.view", "powers.view", "supervision.reply"},
+    Role.LEGAL: {"org.view", "risks.view", "powers.view", "powers.manage", "supervision.view"},
 }
