@@ -123,6 +123,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "lianfang.accounts.context_processors.navigation",
+                "lianfang.core.notification_views.unread",
             ],
         },
     }

@@ -14,6 +14,8 @@ class Action(models.TextChoices):
     DENIED = "denied", _("越权访问")
     PASSWORD = "password", _("修改密码")
     TOKEN = "token", _("签发令牌")
+    # Reading a protected value (an applicant's full name or number, a reporter's identity).
+    VIEW = "view", _("查看敏感信息")
 
 
 class AuditEntry(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import calendar_views, views
+from . import calendar_views, notification_views, views
 
 app_name = "core"
 urlpatterns = [
@@ -9,6 +9,17 @@ urlpatterns = [
     path("dicts/", views.dict_list, name="dicts"),
     path("dicts/<int:pk>/items/new/", views.dict_item_create, name="dict_item_create"),
     path("dicts/items/<int:pk>/", views.dict_item_edit, name="dict_item_edit"),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path(
+        "notifications/<int:pk>/open/",
+        notification_views.notification_open,
+        name="notification_open",
+    ),
+    path(
+        "notifications/read-all/",
+        notification_views.notification_read_all,
+        name="notifications_read_all",
+    ),
     path("healthz", views.healthz, name="healthz"),
     path("calendar/", calendar_views.calendar_year, name="calendar"),
     path("calendar/days/", calendar_views.calendar_day_save, name="calendar_day_save"),

@@ -3,8 +3,12 @@ and which part of the monthly score it deducts from. Defaults follow DOMAIN.md Â
 changes them with `LIANFANG_SUPERVISION_RULES_OFF` and `LIANFANG_SUPERVISION_RULE_LEVELS`
 (checked at start-up by `check_settings`)."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from lianfang.core import calendar
 
 from .models import CardLevel, Dimension, Rule
 
@@ -62,3 +66,9 @@ def check_settings() -> None:
                 f"LIANFANG_SUPERVISION_RULE_LEVELS: {rule}={name} (rules: {sorted(known)}; "
                 f"levels: {sorted(_LEVEL_NAMES)})"
             )
+
+
+def reply_due(found_at: datetime) -> datetime:
+    """When a card found at `found_at` must be answered by: the end of the
+    `SUPERVISION_REPLY_DAYS`-th working day after its day."""
+    return calendar.end_of_day(calendar.add_working_days(found_at, settings.SUPERVISION_REPLY_DAYS))

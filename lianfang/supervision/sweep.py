@@ -30,7 +30,8 @@ Per rule the sweep runs: candidate rows (`.values()`, `CHUNK` rows at a time, ke
 the index probe); one `bulk_create(ignore_conflicts=True)` per chunk (the unique (case, rule,
 key) constraint makes a concurrent sweep harmless); then one `UPDATE case SET card_level = level
 WHERE status = open AND <the rule's condition> AND card_level < level`, which only ever raises
-the level. One audit entry ("supervision.sweep", counts in `after`) when anything was found.
+the level. Then the new cards are notified and unanswered cards escalated (`notify`). One audit
+entry ("supervision.sweep", counts in `after`) when anything was found or escalated.
 All in one transaction.
 
 Evidence of each finding: `rule`, `deadline` (ISO-8601, Asia/Shanghai), `limit_days` (the
@@ -46,7 +47,6 @@ the same events and sweeps gives the same findings.
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -54,8 +54,9 @@ from django.db.models.functions import Coalesce
 from lianfang.core import audit, calendar
 from lianfang.powers.selectors import monitored_step_limits
 
-from . import rules
+from . import notify, rules
 from .models import CardLevel, Case, CaseStatus, Finding, Rule
+from .rules import reply_due
 
 CHUNK = 10_000
 TIME_RULES = (
@@ -71,6 +72,8 @@ TIME_RULES = (
 class SweepResult:
     now: datetime
     counts: dict[str, int] = field(default_factory=lambda: {str(r): 0 for r in TIME_RULES})
+
+    escalated: int = 0
 
     @property
     def found(self) -> int:
@@ -168,14 +171,16 @@ def sweep(now: datetime, *, near_days: int = 0) -> SweepResult:
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("naive datetime: give a timezone-aware one")
     result = SweepResult(now=now)
-    reply_days = settings.SUPERVISION_REPLY_DAYS
-    reply_due_at = calendar.end_of_day(calendar.add_working_days(now, reply_days))
+    reply_due_at = reply_due(now)
     with transaction.atomic():
         for spec in _specs(now, near_days):
             if not rules.enabled(spec.rule):
                 continue
             result.counts[str(spec.rule)] = _sweep_rule(spec, now, reply_due_at)
         if result.found:
+            notify.notify_cards(Finding.objects.filter(found_at=now), now)
+        result.escalated = notify.escalate(now)
+        if result.found or result.escalated:
             stamp = _iso(now)
             audit.record(
                 actor=None,
@@ -183,7 +188,7 @@ def sweep(now: datetime, *, near_days: int = 0) -> SweepResult:
                 object_type="supervision.sweep",
                 object_id=stamp,
                 object_repr=stamp,
-                after={"now": stamp, **result.counts},
+                after={"now": stamp, **result.counts, "escalated": result.escalated},
                 actor_name="supervise sweep",
             )
     return result
