@@ -285,6 +285,11 @@ def as_date(value: date | datetime) -> date:
     raise TypeError(f"expected a date or datetime, got {type(value).__name__}")
 
 
+def start_of_day(day: date) -> datetime:
+    """00:00 of `day` in Asia/Shanghai."""
+    return datetime.combine(day, dtime.min, tzinfo=SHANGHAI)
+
+
 def end_of_day(day: date) -> datetime:
     """23:59:59.999999 of `day` in Asia/Shanghai."""
     return datetime.combine(day, dtime.max, tzinfo=SHANGHAI)

@@ -35,7 +35,7 @@ working-day arithmetic is `lianfang.core.calendar`'s.
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime
 
 from django.conf import settings
 
@@ -83,7 +83,7 @@ def prompt_time(due_at: datetime | None, prompt_days: int) -> datetime | None:
     if due_at is None:
         return None
     day = calendar.add_working_days(calendar.as_date(due_at), -prompt_days)
-    return datetime.combine(day, time.min, tzinfo=calendar.SHANGHAI)
+    return calendar.start_of_day(day)
 
 
 def _deadline(start: datetime, limit: int | None, pauses) -> datetime | None:

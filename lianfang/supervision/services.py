@@ -1,14 +1,14 @@
-"""Writes of the supervision module made by people (the handling systems write through
-`ingest`, the clock through `sweep`): answering a card."""
+"""What people do in the supervision module (the handling systems write through `ingest`,
+the clock through `sweep`): answering a card, and reading an applicant's protected data."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import CharField, Exists, OuterRef
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lianfang.core import audit
+from lianfang.core import audit, crypto
 from lianfang.core.models import Notification
 from lianfang.core.scopes import scoped
 
@@ -63,3 +63,17 @@ def card_reply(*, finding: Finding, user, text: str) -> Finding:
             },
         )
     return card
+
+
+def applicant_reveal(*, user, case) -> str:
+    """The applicant's full name or number, for a role allowed to see it; every reading is
+    written to the audit trail (who looked at whose data, when)."""
+    if not user.has_permission("supervision.applicant"):
+        raise PermissionDenied("supervision.applicant")
+    audit.record(
+        actor=user,
+        action=audit.Action.VIEW,
+        instance=case,
+        after={"field": "applicant"},
+    )
+    return crypto.unseal(case.applicant_sealed) if case.applicant_sealed else ""
