@@ -285,6 +285,11 @@ def as_date(value: date | datetime) -> date:
     raise TypeError(f"expected a date or datetime, got {type(value).__name__}")
 
 
+def iso(value: datetime | None) -> str | None:
+    """An aware datetime as ISO-8601 in Asia/Shanghai (for evidence and exports); None stays."""
+    return None if value is None else value.astimezone(SHANGHAI).isoformat()
+
+
 def start_of_day(day: date) -> datetime:
     """00:00 of `day` in Asia/Shanghai."""
     return datetime.combine(day, dtime.min, tzinfo=SHANGHAI)

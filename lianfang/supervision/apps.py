@@ -8,6 +8,7 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("电子监察")
 
     def ready(self):
-        from . import rules
+        from . import rules, scores
 
         rules.check_settings()
+        scores.check_settings()

@@ -112,10 +112,6 @@ def _specs(now: datetime, near_days: int) -> list[_Spec]:
     ]
 
 
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.astimezone(calendar.SHANGHAI).isoformat()
-
-
 def _sweep_rule(spec: _Spec, now: datetime, reply_due_at: datetime | None) -> int:
     rule, level = spec.rule, rules.level(spec.rule)
     key = OuterRef("step") if spec.keyed else ""
@@ -146,11 +142,11 @@ def _sweep_rule(spec: _Spec, now: datetime, reply_due_at: datetime | None) -> in
                     reply_due_at=reply_due_at if level >= CardLevel.YELLOW else None,
                     evidence={
                         "rule": str(rule),
-                        "deadline": _iso(deadline),
+                        "deadline": calendar.iso(deadline),
                         "limit_days": row["limit_days"],
                         "working_days_late": max(0, calendar.working_days_between(deadline, now)),
                         "step": row["step"],
-                        "received_at": _iso(row["received_at"]),
+                        "received_at": calendar.iso(row["received_at"]),
                     },
                 )
             )
@@ -181,7 +177,7 @@ def sweep(now: datetime, *, near_days: int = 0) -> SweepResult:
             notify.notify_cards(Finding.objects.filter(found_at=now), now)
         result.escalated = notify.escalate(now)
         if result.found or result.escalated:
-            stamp = _iso(now)
+            stamp = calendar.iso(now)
             audit.record(
                 actor=None,
                 action=audit.Action.CREATE,

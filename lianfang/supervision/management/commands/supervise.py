@@ -1,21 +1,23 @@
 import json
+import re
 import time
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lianfang.supervision import ingest, readers, sweep
-from lianfang.supervision.models import Rule
+from lianfang.supervision import ingest, readers, scores, sweep
+from lianfang.supervision.models import DepartmentScore, Grade, Rule
 
 
 class Command(BaseCommand):
     help = gettext_lazy(
         "电子监察：ingest FILE... 导入办件事件（JSON Lines 或 CSV；任何一行有误则全部不导入，"
         "--skip-invalid 则导入有效行，问题行写入 --rejects 文件）；sweep 按时限规则扫描一次；"
-        "watch 持续扫描。"
+        "watch 持续扫描；score --month 2026-10 计算月度绩效得分，"
+        "score --quarter 2026Q3 评定季度等次。"
     )
 
     def add_arguments(self, parser):
@@ -44,12 +46,29 @@ class Command(BaseCommand):
             "--every", type=float, default=60.0, help=_("每隔多少秒扫描一次（默认 60）。")
         )
         watching.add_argument("--once", action="store_true", help=_("只扫描一次后退出。"))
+        scoring = sub.add_parser("score", help=_("计算月度绩效得分或评定季度等次。"))
+        period = scoring.add_mutually_exclusive_group(required=True)
+        period.add_argument("--month", default="", help=_("计算该月的得分，如 2026-10。"))
+        period.add_argument(
+            "--quarter", default="", help=_("评定该季度的等次，如 2026Q3（先计算各月得分）。")
+        )
+        scoring.add_argument(
+            "--now",
+            default="",
+            help=_("计算时间（ISO-8601，须带时区）；默认现在。"),
+        )
 
     def handle(self, *args, action, **options):
         if action == "sweep":
             self._print(sweep.sweep(_parse_now(options["now"])))
         elif action == "watch":
             self._watch(options["every"], options["once"])
+        elif action == "score":
+            now = _parse_now(options["now"])
+            if options["month"]:
+                self._score_month(_parse_month(options["month"]), now)
+            else:
+                self._score_quarter(*_parse_quarter(options["quarter"]), now)
         else:
             self._ingest(options["files"], options["skip_invalid"], options["rejects"])
 
@@ -60,6 +79,39 @@ class Command(BaseCommand):
         )
         for rule, count in result.counts.items():
             self.stdout.write(f"  {Rule(rule).label}（{rule}）：{count}")
+
+    def _score_month(self, month: date, now: datetime):
+        count = scores.compute_month(month, now=now)
+        name = _("%(year)d年%(month)d月") % {"year": month.year, "month": month.month}
+        lowest = (
+            DepartmentScore.objects.filter(month=month)
+            .select_related("department")
+            .order_by("total", "department__code")
+            .first()
+        )
+        if lowest is None:
+            self.stdout.write(_("%(name)s：没有需要计分的部门。") % {"name": name})
+            return
+        self.stdout.write(
+            _("%(name)s绩效得分：已计算 %(n)d 个部门，最低 %(total)s 分（%(department)s）。")
+            % {"name": name, "n": count, "total": lowest.total, "department": lowest.department}
+        )
+
+    def _score_quarter(self, year: int, quarter: int, now: datetime):
+        result = scores.compute_quarter(year, quarter, now=now)
+        counts = "，".join(f"{Grade(g).label} {n}" for g, n in result.grades.items())
+        self.stdout.write(
+            _("%(year)d年第%(q)d季度绩效等次：已评定 %(n)d 个部门（%(counts)s）。")
+            % {"year": year, "q": quarter, "n": result.graded, "counts": counts}
+        )
+        for recommendation in result.recommendations:
+            self.stdout.write(
+                _("  已制发监察建议书 %(number)s（%(department)s）")
+                % {
+                    "number": recommendation.number,
+                    "department": recommendation.grade.department,
+                }
+            )
 
     def _watch(self, every: float, once: bool):
         if every <= 0:
@@ -135,3 +187,21 @@ def _parse_now(text: str) -> datetime:
             % {"v": text}
         )
     return value
+
+
+def _parse_month(text: str) -> date:
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
+    if not match or not 1 <= int(match[2]) <= 12:
+        raise CommandError(
+            _("--month：月份格式不对，应为 YYYY-MM，如 2026-10：%(v)s") % {"v": text}
+        )
+    return date(int(match[1]), int(match[2]), 1)
+
+
+def _parse_quarter(text: str) -> tuple[int, int]:
+    match = re.fullmatch(r"(\d{4})[Qq]([1-4])", text.strip())
+    if not match:
+        raise CommandError(
+            _("--quarter：季度格式不对，应为 YYYYQn，如 2026Q3：%(v)s") % {"v": text}
+        )
+    return int(match[1]), int(match[2])
