@@ -1,55 +1,23 @@
-"""Departments' monthly performance scores, quarterly grades and 监察建议书 (DOMAIN.md §5).
-
-`compute_month(month, now=)` writes one `DepartmentScore` per department that, in that month
-(Asia/Shanghai boundaries), received or completed a case, had a finding found, or has a manual
-adjustment. Update-or-create by (department, month): recomputing is idempotent, and the same
-data and `now` give identical rows; a department that no longer qualifies loses its row.
-
-- Dimensions start at their weight (`SUPERVISION_SCORE_WEIGHTS`).
-- Findings count in the month of their `found_at`. Per case and dimension (`rules.DIMENSIONS`)
-  only the finding of the highest stored level counts, once (ties: the earliest, lowest pk): a
-  case that went prompt → yellow → red deducts one red, and promised_overdue + legal_overdue
-  on an item without a promised limit deduct one red. Yellow and red deduct
-  `SUPERVISION_DEDUCTIONS["yellow"/"red"]`.
-- "3 consecutive warnings −3" is read as: per dimension, the prompts that counted (cases whose
-  highest level in that dimension this month is a prompt, i.e. without a card there) are
-  counted over the department's month, and every full 3 deduct `prompts3` (2 → 0, 3 → 3,
-  5 → 3, 6 → 6). Prompts are not ordered per case: a department's month is the unit.
-- Manual `ScoreAdjustment` rows deduct their points from their dimension.
-- Each dimension keeps `max(0, weight − deductions)`; `deductions` holds the nominal points
-  (so a page can show what was taken even past the cap).
-- Bonus: of the cases completed (status 已办结) in the month, the share with `completed_at <=
-  early_at`; +1 per full 10% (`floor(early × 10 / completed)`, exact integer arithmetic).
-- Total = min(100, sum of dimensions + bonus): the bonus makes up lost points, never more than
-  the full score.
-
-`compute_quarter(year, quarter, now=)`: mean of the monthly totals the department has in the
-quarter (a month without a score — no cases — is left out rather than counted as 100 or 0),
-rounded half-up to 0.1; the grade is read from that rounded mean with the floors of
-`SUPERVISION_GRADE_FLOORS` (90.0 优秀, 89.9 良好). A 不合格 grade gets one 监察建议书 the
-first time it is graded so; a later recomputation never issues a second one nor withdraws it.
-"""
+"""A department's monthly score: the settings, the computation and the words for its deductions."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.db.models import Avg, CharField, Count, Exists, F, OuterRef, Q, Value, When, Window
 from django.db.models import Case as Switch
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianfang.core import audit, calendar
-from lianfang.core import services as core
-from lianfang.core.scopes import get_scoped_or_404, scoped
 from lianfang.org.models import Department
 
-from . import rules
-from .models import (
+from .. import rules
+from ..models import (
     CardLevel,
     Case,
     CaseStatus,
@@ -57,8 +25,6 @@ from .models import (
     Dimension,
     Finding,
     Grade,
-    QuarterGrade,
-    Recommendation,
     Rule,
     ScoreAdjustment,
 )
@@ -66,7 +32,6 @@ from .models import (
 FULL = Decimal(100)
 TENTH = Decimal("0.1")
 MAX_IDS = 50  # finding ids kept per deduction for the drill-down
-REPLY_WORKING_DAYS = 15  # 监察建议书: rectification reported within 15 working days
 MANUAL, PROMPTS3 = "manual", "prompts3"
 
 
@@ -329,7 +294,7 @@ def compute_month(month: date, *, now: datetime, actor=None) -> int:
     return len(sheets)
 
 
-def _refresh(department_id: int, month: date) -> None:
+def refresh(department_id: int, month: date) -> None:
     """An adjustment changes an already computed month at once (no audit of its own: the
     adjustment's entry says why)."""
     if DepartmentScore.objects.filter(department_id=department_id, month=month).exists():
@@ -338,89 +303,7 @@ def _refresh(department_id: int, month: date) -> None:
             _store(month, {department_id: sheets[department_id]}, timezone.now())
 
 
-# --- manual deductions -------------------------------------------------------------------
-
-
-def _require_manage(user, department) -> None:
-    if not user.has_permission("supervision.manage"):
-        raise PermissionDenied
-    if not scoped(Department.objects.filter(pk=department.pk), user).exists():
-        raise PermissionDenied
-
-
-@transaction.atomic
-def adjustment_create(
-    *, user, department, month: date, dimension: str, points, reason: str
-) -> ScoreAdjustment:
-    _require_manage(user, department)
-
-    def check(adjustment, _m2m):
-        weight = weights().get(adjustment.dimension)
-        if adjustment.points is None or weight is None:
-            return  # full_clean names the missing or unknown value
-        if adjustment.points <= 0:
-            raise ValidationError({"points": _("扣分须大于 0。")})
-        if adjustment.points > weight:
-            message = _("扣分不能超过该项分值 %(weight)s 分。") % {"weight": weight}
-            raise ValidationError({"points": message})
-
-    if not isinstance(month, date):
-        raise ValidationError({"month": _("请选择月份。")})
-    try:
-        points = Decimal(str(points)).quantize(TENTH)
-    except InvalidOperation:
-        raise ValidationError({"points": _("扣分须为数字。")}) from None
-    adjustment = core.create(
-        actor=user,
-        instance=ScoreAdjustment(created_by=user),
-        data={
-            "department": department,
-            "month": month_start(month),
-            "dimension": dimension,
-            "points": points,
-            "reason": (reason or "").strip(),
-        },
-        check=check,
-    )
-    _refresh(department.pk, adjustment.month)
-    return adjustment
-
-
-@transaction.atomic
-def adjustment_delete(*, user, adjustment: ScoreAdjustment) -> None:
-    _require_manage(user, adjustment.department)
-    department_id, month = adjustment.department_id, adjustment.month
-    core.delete(actor=user, instance=adjustment)
-    _refresh(department_id, month)
-
-
-# --- quarters and 监察建议书 ---------------------------------------------------------------
-
-
-@dataclass
-class QuarterResult:
-    grades: dict[str, int]
-    recommendations: list[Recommendation]
-
-    @property
-    def graded(self) -> int:
-        return sum(self.grades.values())
-
-
-def _months(year: int, quarter: int) -> list[date]:
-    return [date(year, 3 * quarter - 2 + i, 1) for i in range(3)]
-
-
-def _next_number(year: int) -> str:
-    prefix = _("监建〔%(year)d〕") % {"year": year}
-    taken = Recommendation.objects.select_for_update().filter(number__startswith=prefix)
-    used = [
-        int(n.removeprefix(prefix).rstrip("号")) for n in taken.values_list("number", flat=True)
-    ]
-    return _("%(prefix)s%(n)d号") % {"prefix": prefix, "n": max(used, default=0) + 1}
-
-
-def _month_name(month: date) -> str:
+def month_name(month: date) -> str:
     return _("%(year)d年%(month)d月") % {"year": month.year, "month": month.month}
 
 
@@ -438,156 +321,3 @@ def deduction_sentence(d: dict) -> str:
         "what": what,
         "points": f"{points:f}",
     }
-
-
-def _issues(grade: QuarterGrade, scores: list[DepartmentScore]) -> str:
-    lines = [
-        _("经电子监察绩效测评，你部门%(year)d年第%(q)d季度月均得分 %(avg)s 分，等次为不合格。")
-        % {"year": grade.year, "q": grade.quarter, "avg": grade.average}
-    ]
-    for n, score in enumerate(scores, start=1):
-        parts = [deduction_sentence(d) for d in score.deductions]
-        detail = "；".join(parts) if parts else _("无扣分项")
-        lines.append(
-            _("%(n)d. %(month)s得分 %(total)s 分：%(detail)s。")
-            % {"n": n, "month": _month_name(score.month), "total": score.total, "detail": detail}
-        )
-    return "\n".join(lines)
-
-
-def _suggestions(reply_due: date) -> str:
-    return _(
-        "请你部门对上述问题高度重视，认真分析原因，逐项制定整改措施，明确整改责任人和完成时限，"
-        "严格执行办理时限和办事程序，切实提高依法行政和服务效能水平，并于%(due)s前"
-        "（%(days)d个工作日内）将整改落实情况书面报送监察室。"
-    ) % {
-        "due": f"{reply_due.year}年{reply_due.month}月{reply_due.day}日",
-        "days": REPLY_WORKING_DAYS,
-    }
-
-
-def _recommend(grade: QuarterGrade, now: datetime, actor) -> Recommendation:
-    scores = list(
-        DepartmentScore.objects.filter(
-            department_id=grade.department_id, month__in=_months(grade.year, grade.quarter)
-        ).order_by("month")
-    )
-    reply_due = calendar.add_working_days(now, REPLY_WORKING_DAYS)
-    recommendation = Recommendation.objects.create(
-        grade=grade,
-        number=_next_number(timezone.localtime(now, calendar.SHANGHAI).year),
-        issues=_issues(grade, scores),
-        suggestions=_suggestions(reply_due),
-        reply_due=reply_due,
-        issued_at=now,
-    )
-    audit.record(
-        actor=actor,
-        action=audit.Action.CREATE,
-        instance=recommendation,
-        after=audit.snapshot(recommendation),
-        actor_name="supervise score",
-    )
-    return recommendation
-
-
-@transaction.atomic
-def compute_quarter(year: int, quarter: int, *, now: datetime, actor=None) -> QuarterResult:
-    """Grade every department with a monthly score in the quarter; see the module docstring."""
-    if quarter not in (1, 2, 3, 4):
-        raise ValueError("quarter must be 1..4")
-    means = (
-        DepartmentScore.objects.filter(month__in=_months(year, quarter))
-        .values("department_id", "department__unit_id")
-        .annotate(mean=Avg("total"))
-        .order_by("department_id")
-    )
-    result = QuarterResult(grades=dict.fromkeys(Grade.values, 0), recommendations=[])
-    for row in means:
-        average = Decimal(str(row["mean"])).quantize(TENTH, rounding=ROUND_HALF_UP)
-        grade, _created = QuarterGrade.objects.update_or_create(
-            department_id=row["department_id"],
-            year=year,
-            quarter=quarter,
-            defaults={
-                "unit_id": row["department__unit_id"],
-                "average": average,
-                "grade": grade_for(average),
-                "computed_at": now,
-            },
-        )
-        result.grades[grade.grade] += 1
-        if grade.grade == Grade.FAIL and not Recommendation.objects.filter(grade=grade).exists():
-            result.recommendations.append(_recommend(grade, now, actor))
-    audit.record(
-        actor=actor,
-        action=audit.Action.UPDATE,
-        object_type="supervision.grade",
-        object_id=f"{year}Q{quarter}",
-        object_repr=_("%(year)d年第%(q)d季度绩效等次") % {"year": year, "q": quarter},
-        after={**result.grades, "recommendations": [r.number for r in result.recommendations]},
-        actor_name="supervise score",
-    )
-    return result
-
-
-# --- score_selectors: reads for pages and the API, always through the data scope ----------
-
-
-def month_table(user, month: date):
-    """The month's scores the user may see, lowest first, with the department's name."""
-    rows = DepartmentScore.objects.filter(month=month_start(month)).select_related(
-        "department", "unit"
-    )
-    return (
-        scoped(rows, user)
-        .annotate(department_name=F("department__name"))
-        .order_by("total", "department__code", "pk")
-    )
-
-
-@dataclass
-class ScoreDetail:
-    score: DepartmentScore
-    deductions: list[dict]
-
-
-def score_detail(user, pk) -> ScoreDetail:
-    """One score in the user's scope (else 404), each deduction with its findings (rule label,
-    case number, found_at in Asia/Shanghai) and adjustments resolved: three queries in all."""
-    rows = DepartmentScore.objects.select_related("department", "unit")
-    score = get_scoped_or_404(rows, user, pk=pk)
-    finding_ids = [i for d in score.deductions for i in d.get("finding_ids", [])]
-    adjustment_ids = [i for d in score.deductions for i in d.get("adjustment_ids", [])]
-    findings = {
-        f["pk"]: {
-            "id": f["pk"],
-            "rule": f["rule"],
-            "rule_label": Rule(f["rule"]).label,
-            "level": CardLevel(f["level"]).label,
-            "external_no": f["case__external_no"],
-            "case_id": f["case_id"],
-            "found_at": timezone.localtime(f["found_at"], calendar.SHANGHAI),
-        }
-        for f in Finding.objects.filter(pk__in=finding_ids).values(
-            "pk", "rule", "level", "case_id", "case__external_no", "found_at"
-        )
-    }
-    adjustments = {
-        a.pk: a
-        for a in ScoreAdjustment.objects.filter(pk__in=adjustment_ids).select_related("created_by")
-    }
-    resolved = []
-    for d in score.deductions:
-        resolved.append(
-            {
-                **d,
-                "dimension_label": Dimension(d["dimension"]).label,
-                "sentence": deduction_sentence(d),
-                "findings": [findings[i] for i in d.get("finding_ids", []) if i in findings],
-                "adjustments": [
-                    adjustments[i] for i in d.get("adjustment_ids", []) if i in adjustments
-                ],
-            }
-        )
-    return ScoreDetail(score=score, deductions=resolved)
