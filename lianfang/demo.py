@@ -5,6 +5,7 @@ from django.db import transaction
 from lianfang.accounts.demo import DEMO_USERS, load_demo
 from lianfang.powers.demo import load_powers
 from lianfang.risks.demo import load_risks
+from lianfang.supervision.demo import load_supervision
 
 __all__ = ["DEMO_USERS", "load"]
 
@@ -16,4 +17,5 @@ def load(*, password: str) -> bool:
             return False
         load_risks()
         load_powers()
+        load_supervision()
     return True

@@ -9,6 +9,7 @@ urlpatterns = [
     path("risks/", include("lianfang.risks.urls")),
     path("gongkai/", include("lianfang.portal.urls")),
     path("powers/", include("lianfang.powers.urls")),
+    path("supervision/", include("lianfang.supervision.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

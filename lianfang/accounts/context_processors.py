@@ -1,7 +1,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-# (label, url name, permission): the navigation shows only what the user may use.
+# (label, url name, permission or any of several): the navigation shows only what the user
+# may use.
 NAVIGATION = [
     (_("工作台"), "core:home", None),
     (_("组织机构"), "org:tree", "org.view"),
@@ -13,12 +14,22 @@ NAVIGATION = [
     (_("权力清单"), "powers:list", "powers.view"),
     (_("职权目录"), "powers:post_catalogue", "powers.view"),
     (_("制度目录"), "powers:regulations", "powers.view"),
+    (_("电子监察"), "supervision:board", "supervision.view"),
+    (_("监察卡片"), "supervision:cards", ("supervision.reply", "supervision.view")),
+    (_("绩效评估"), "supervision:scores", "supervision.view"),
     (_("数据字典"), "core:dicts", "dicts.manage"),
     (_("工作日历"), "core:calendar", "calendar.manage"),
     (_("用户管理"), "accounts:users", "users.view"),
     (_("审计日志"), "core:audit", "audit.view"),
     (_("登录日志"), "accounts:login_log", "loginlog.view"),
 ]
+
+
+def _may(user, permission) -> bool:
+    if permission is None:
+        return True
+    codes = permission if isinstance(permission, tuple) else (permission,)
+    return any(user.has_permission(code) for code in codes)
 
 
 def navigation(request):
@@ -28,7 +39,7 @@ def navigation(request):
     items = [
         {"label": label, "url": reverse(name), "active": False}
         for label, name, permission in NAVIGATION
-        if permission is None or user.has_permission(permission)
+        if _may(user, permission)
     ]
     # The deepest item whose address the page is under is the current one (/risks/notice/
     # belongs to 风险公示, not to 廉政风险库 at /risks/).

@@ -329,5 +329,8 @@ ACCOUNTS = [
     ("kezhang", "dept_head", "黄卫民", ""),
     ("zhiyuan", "staff", "钱佳", ""),
     ("fazhi", "legal", "曹宇", ""),
+    # The approval office: its cases are the ones electronic supervision watches.
+    ("shenpi", "dept_head", "谢文斌", ""),
+    ("chuangkou", "staff", "韩梅", ""),
 ]
 # fmt: on

@@ -127,6 +127,7 @@ class _Loader:
         )
 
     def flow(self, item: PowerItem, flow: dict) -> None:
+        case_steps = flow.get("case_steps", {})
         steps = [
             {
                 "key": key,
@@ -136,6 +137,7 @@ class _Loader:
                 "limit_days": days,
                 "documents": documents,
                 "supervision_point": supervision,
+                "case_step": case_steps.get(key, ""),
             }
             for key, kind, name, post, days, documents, supervision in flow["steps"]
         ]

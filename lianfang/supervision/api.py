@@ -4,7 +4,7 @@ Reads (`supervision.view`, data-scoped: an object outside the caller's scope is 
 and their events, findings, monthly scores and quarterly grades. The applicant is masked
 everywhere; `GET /cases/{id}/applicant` gives the full value to `supervision.applicant` and
 writes the reading to the audit trail. Cards (`supervision.reply`): those the caller may
-answer (`services.answerable`), and `POST /cards/{id}/reply`.
+see (`selectors.cards_for`; answering needs `supervision.reply` too), and `POST /cards/{id}/reply`.
 
 `POST /events:batch` takes up to 10,000 events (the fields of `lianfang.supervision.ingest`),
 all-or-nothing: 200 `{applied, replayed}`, or 400 `{detail, errors: [{line, field, message}]}`
@@ -24,7 +24,7 @@ from lianfang.core import calendar
 from lianfang.core.api import require
 from lianfang.core.scopes import get_scoped_or_404, scoped
 
-from . import ingest, services
+from . import ingest, selectors, services
 from .api_schemas import (
     ApplicantOut,
     BatchErrorOut,
@@ -119,8 +119,7 @@ def supervision_finding_get(request, finding_id: int):
 @_route("get", "/cards/", "supervision_card_list", response=list[FindingOut])
 @paginate(LimitOffsetPagination)
 def supervision_card_list(request, replied: bool | None = None):
-    require(request, REPLY)
-    cards = services.answerable(request.user).select_related("case")
+    cards = selectors.cards_for(request.user).select_related("case")
     if replied is not None:
         cards = cards.filter(replied_at__isnull=not replied)
     return cards.order_by("-found_at", "pk")
@@ -134,7 +133,7 @@ def supervision_card_list(request, replied: bool | None = None):
 )
 def supervision_card_reply(request, finding_id: int, payload: ReplyIn):
     require(request, REPLY)
-    card = get_object_or_404(services.answerable(request.user), pk=finding_id)
+    card = get_object_or_404(selectors.cards_for(request.user), pk=finding_id)
     try:
         card = services.card_reply(finding=card, user=request.user, text=payload.reply)
     except ValidationError as exc:

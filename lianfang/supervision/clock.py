@@ -90,22 +90,25 @@ def _deadline(start: datetime, limit: int | None, pauses) -> datetime | None:
     return None if limit is None else calendar.deadline(start, limit, pauses)
 
 
-def case_state(
-    received_at: datetime,
-    events: Iterable,
-    limits: Limits,
-    *,
-    prompt_days: int | None = None,
-) -> State:
-    """The case's state after `events` (objects with `kind` and `at`); see the module doc."""
-    if prompt_days is None:
-        prompt_days = settings.SUPERVISION_PROMPT_DAYS
-    ordered = sorted(events, key=lambda e: e.at)
+@dataclass
+class Replay:
+    """The case's events read in order: its clock stops (the last may be open), each time a
+    step became current (the first is 受理 at receipt), and whether and when it closed."""
+
+    pauses: list[tuple[datetime, datetime | None]]
+    steps: list[tuple[str, datetime]]
+    status: str
+    completed_at: datetime | None
+    last_event_at: datetime
+
+
+def replay(received_at: datetime, events: Iterable) -> Replay:
+    """Read `events` (objects with `kind` and `at`) by the rules of the module docstring."""
     pauses: list[tuple[datetime, datetime | None]] = []
-    step, step_started_at = STEP_ORDER[0], received_at
+    steps = [(STEP_ORDER[0], received_at)]
     status, completed_at = CaseStatus.OPEN, None
     last_event_at = received_at
-    for event in ordered:
+    for event in sorted(events, key=lambda e: e.at):
         kind, at = event.kind, event.at
         last_event_at = max(last_event_at, at)
         open_pause = bool(pauses) and pauses[-1][1] is None
@@ -121,10 +124,26 @@ def case_state(
             if open_pause:
                 pauses[-1] = (pauses[-1][0], at)
         elif kind == EventKind.RETURN:
-            step = STEP_ORDER[max(0, STEP_ORDER.index(step) - 1)]
-            step_started_at = at
-        elif kind in STEP_KINDS:
-            step, step_started_at = str(kind), at
+            step = steps[-1][0]
+            steps.append((STEP_ORDER[max(0, STEP_ORDER.index(step) - 1)], at))
+        elif kind in STEP_KINDS and (str(kind), at) != steps[-1]:  # 受理 at receipt: once
+            steps.append((str(kind), at))
+    return Replay(pauses, steps, str(status), completed_at, last_event_at)
+
+
+def case_state(
+    received_at: datetime,
+    events: Iterable,
+    limits: Limits,
+    *,
+    prompt_days: int | None = None,
+) -> State:
+    """The case's state after `events` (objects with `kind` and `at`); see the module doc."""
+    if prompt_days is None:
+        prompt_days = settings.SUPERVISION_PROMPT_DAYS
+    run = replay(received_at, events)
+    pauses, status = run.pauses, run.status
+    step, step_started_at = run.steps[-1]
 
     promised = limits.promised if limits.promised is not None else limits.legal
     due_at = _deadline(received_at, promised, pauses)
@@ -145,6 +164,6 @@ def case_state(
         step_started_at=step_started_at,
         step_due_at=step_due_at,
         early_at=None if due_at is None else _deadline(received_at, early, pauses),
-        completed_at=completed_at,
-        last_event_at=last_event_at,
+        completed_at=run.completed_at,
+        last_event_at=run.last_event_at,
     )

@@ -15,6 +15,7 @@ from collections import defaultdict
 from datetime import datetime
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -116,7 +117,7 @@ def _notice(finding: Finding, reason: str, at: datetime) -> Notice:
     return Notice(
         title=title,
         body=body,
-        url=f"/supervision/cards/{finding.pk}/",
+        url=reverse("supervision:card", args=[finding.pk]),
         object_type=OBJECT_TYPE,
         object_id=str(finding.pk),
         reason=reason,

@@ -3,38 +3,24 @@ the clock through `sweep`): answering a card, and reading an applicant's protect
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import CharField, Exists, OuterRef
-from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianfang.core import audit, crypto
-from lianfang.core.models import Notification
-from lianfang.core.scopes import scoped
 
-from .models import CardLevel, Finding
-from .notify import OBJECT_TYPE
+from . import selectors
+from .models import Finding
 
 REPLY_MAX = 2000
 
 
-def answerable(user):
-    """The cards `user` may see and answer: those in their data scope, and those they were
-    notified of (a handler's own cards, whatever their scope). Needs `supervision.reply`."""
-    if not user.has_permission("supervision.reply"):
-        return Finding.objects.none()
-    cards = Finding.objects.filter(level__gte=CardLevel.YELLOW)
-    notified = Notification.objects.filter(
-        recipient=user,
-        object_type=OBJECT_TYPE,
-        object_id=Cast(OuterRef("pk"), output_field=CharField()),
-    )
-    in_scope = scoped(Finding.objects.all(), user).filter(pk=OuterRef("pk"))
-    return cards.filter(Exists(in_scope) | Exists(notified))
-
-
 def can_reply(user, finding: Finding) -> bool:
-    return finding.replied_at is None and answerable(user).filter(pk=finding.pk).exists()
+    """A card is answered once, by someone with `supervision.reply` who may see it."""
+    return (
+        finding.replied_at is None
+        and user.has_permission("supervision.reply")
+        and selectors.cards_for(user).filter(pk=finding.pk).exists()
+    )
 
 
 def card_reply(*, finding: Finding, user, text: str) -> Finding:
@@ -48,7 +34,7 @@ def card_reply(*, finding: Finding, user, text: str) -> Finding:
         card = Finding.objects.select_for_update().get(pk=finding.pk)
         if card.replied_at is not None:
             raise ValidationError({"reply": _("该卡片已答复，不能重复答复。")})
-        if not answerable(user).filter(pk=card.pk).exists():
+        if not can_reply(user, card):
             raise ValidationError({"reply": _("您无权答复该卡片。")})
         card.reply, card.replied_at, card.replied_by = text, timezone.now(), user
         card.save(update_fields=["reply", "replied_at", "replied_by"])
@@ -70,10 +56,8 @@ def applicant_reveal(*, user, case) -> str:
     written to the audit trail (who looked at whose data, when)."""
     if not user.has_permission("supervision.applicant"):
         raise PermissionDenied("supervision.applicant")
-    audit.record(
-        actor=user,
-        action=audit.Action.VIEW,
-        instance=case,
-        after={"field": "applicant"},
-    )
-    return crypto.unseal(case.applicant_sealed) if case.applicant_sealed else ""
+    audit.record(actor=user, action=audit.Action.VIEW, instance=case, after={"field": "applicant"})
+    try:
+        return crypto.unseal(case.applicant_sealed) if case.applicant_sealed else ""
+    except crypto.InvalidToken:
+        return _("（无法解密：加密密钥已更换）")

@@ -7,6 +7,8 @@ integrity risk points (廉政风险点) on their steps.
   start | step | decision | end, post is (department abbreviation, post name) in the item's
   unit (see `lianfang.org.demo_data`) or None, limit is in working days (the sum of a flow's
   limits stays within the item's promised limit), and documents name the step's 文书;
+- "case_steps" (optional): node key -> the `CaseStep` value it belongs to, for electronic
+  supervision (see `_LICENSE_SITE` below);
 - "edges": (from key, to key, condition label or ""); a decision's exits are labelled;
 - "risks": step key -> the step's risk points, each a dict with title, manifestation, level
   (1 high, 2 middle, 3 low), category (process | institutional | external) and measures,
@@ -55,8 +57,36 @@ FD = ("ZHK", "副队长岗")
 NQ = ("ZHK", "综合内勤岗")
 
 # fmt: off
+# The monitored step of a case (受理 承办 审核 批准 办结, `CaseStep`) each node of the main
+# path belongs to: electronic supervision times a case's steps by the sum of their nodes' limits
+# and holds the steps mapped as mandatory. Decisions, 补正, refusal and hearing branches belong to
+# none. 办结 is the closing node: its limit is the archiving after the case is closed.
+_LICENSE_SITE = {
+    "accept": "accept", "review": "undertake", "site": "review",
+    "approve": "approve", "license": "approve", "end": "complete",
+}
+# 科长审核签发 is both the check and the decision: no separate 审核.
+_LICENSE_DIRECT = {
+    "accept": "accept", "review": "undertake", "approve": "approve", "deliver": "approve",
+    "end": "complete",
+}
+_LICENSE_SURVEY = {
+    "accept": "accept", "survey": "undertake", "review": "review",
+    "approve": "approve", "license": "approve", "end": "complete",
+}
+_LICENSE_EXPERT = {
+    "accept": "accept", "review": "undertake", "expert": "review",
+    "approve": "approve", "deliver": "approve", "end": "complete",
+}
+# 立案 is the receipt, 调查取证 the handling, 法制审核 and 告知 the check, 决定…执行 the decision.
+_PENALTY = {
+    "register": "accept", "investigate": "undertake", "review": "review", "notify": "review",
+    "decide": "approve", "deliver": "approve", "execute": "approve", "close": "complete",
+}
+
 FLOWS = {
     "营业性演出审批": {
+        "case_steps": _LICENSE_DIRECT,
         "steps": (
             ("start", "start", "申请人提交申请", None, 0, "营业性演出申请登记表", False),
             ("accept", "step", "窗口受理", SL, 1, "受理通知书或不予受理通知书", True),
@@ -102,6 +132,7 @@ FLOWS = {
         },
     },
     "娱乐场所从事娱乐场所经营活动审批": {
+        "case_steps": _LICENSE_SITE,
         "steps": (
             ("start", "start", "申请人提交申请", None, 0, "娱乐场所经营活动申请书", False),
             ("accept", "step", "窗口受理", SL, 1, "受理通知书或不予受理通知书", True),
@@ -147,6 +178,7 @@ FLOWS = {
         },
     },
     "互联网上网服务营业场所经营单位设立审批": {
+        "case_steps": _LICENSE_SITE,
         "steps": (
             ("start", "start", "申请人提交申请", None, 0, "网络文化经营许可申请表", False),
             ("accept", "step", "窗口受理", SL, 1, "受理通知书或不予受理通知书", True),
@@ -189,6 +221,7 @@ FLOWS = {
         },
     },
     "旅行社设立许可": {
+        "case_steps": _LICENSE_SITE,
         "steps": (
             ("start", "start", "申请人提交申请", None, 0, "旅行社业务经营许可申请书", False),
             ("accept", "step", "窗口受理", SL, 1, "受理通知书或不予受理通知书", True),
@@ -232,6 +265,7 @@ FLOWS = {
         },
     },
     "高危险性体育项目经营许可": {
+        "case_steps": _LICENSE_SITE,
         "steps": (
             ("start", "start", "申请人提交申请", None, 0, "高危险性体育项目经营申请书", False),
             ("accept", "step", "窗口受理", SL, 1, "受理通知书或不予受理通知书", True),
@@ -277,6 +311,7 @@ FLOWS = {
         },
     },
     "卫星电视广播地面接收设施安装许可审批": {
+        "case_steps": _LICENSE_SURVEY,
         "steps": (
             ("start", "start", "申请单位提交申请", None, 0, "卫星地面接收设施安装申请表", False),
             ("accept", "step", "窗口受理", SL, 1, "受理通知书或不予受理通知书", True),
@@ -319,6 +354,7 @@ FLOWS = {
         },
     },
     "文物保护单位建设控制地带内建设工程设计方案审核": {
+        "case_steps": _LICENSE_EXPERT,
         "steps": (
             ("start", "start", "建设单位报送设计方案", None, 0,
              "建设工程设计方案审核申请表", False),
@@ -363,6 +399,7 @@ FLOWS = {
         },
     },
     "举办健身气功活动及设立站点审批": {
+        "case_steps": _LICENSE_SITE,
         "steps": (
             ("start", "start", "申请人提交申请", None, 0, "健身气功活动（站点）申请表", False),
             ("accept", "step", "受理申请", QT, 1, "受理通知书或不予受理通知书", True),
@@ -397,6 +434,7 @@ FLOWS = {
         },
     },
     "对擅自从事营业性演出经营活动的处罚": {
+        "case_steps": _PENALTY,
         "steps": (
             ("source", "start", "发现案件线索（巡查、举报、移送）", None, 0,
              "案件来源登记表", False),
@@ -443,6 +481,7 @@ FLOWS = {
         },
     },
     "对娱乐场所超时营业的处罚": {
+        "case_steps": _PENALTY,
         "steps": (
             ("source", "start", "发现案件线索（夜查、举报）", None, 0, "案件来源登记表", False),
             ("register", "step", "立案审批", ZK, 2, "立案审批表", True),
@@ -489,6 +528,7 @@ FLOWS = {
         },
     },
     "对互联网上网服务营业场所接纳未成年人的处罚": {
+        "case_steps": _PENALTY,
         "steps": (
             ("source", "start", "发现案件线索（巡查、家长举报）", None, 0, "案件来源登记表", False),
             ("register", "step", "立案审批", ZK, 2, "立案审批表", True),
@@ -533,6 +573,7 @@ FLOWS = {
         },
     },
     "对旅行社未经许可经营旅行社业务的处罚": {
+        "case_steps": _PENALTY,
         "steps": (
             ("source", "start", "发现案件线索（投诉、举报、移送）", None, 0,
              "案件来源登记表", False),

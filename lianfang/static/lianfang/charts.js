@@ -1,6 +1,8 @@
-/* 廉防 — charts of the risk library (ECharts), drawn from <script type="application/json">
- * blocks that the page writes with Django's json_script. No inline script: CSP allows only
- * files from this site. Also: selects marked data-autosubmit submit their form on change. */
+/* 廉防 — charts (ECharts), drawn from <script type="application/json"> blocks that the page
+ * writes with Django's json_script. No inline script: CSP allows only files from this site.
+ * The reading and drawing helpers are shared as window.lianfangCharts (supervision.js uses
+ * them; load this file first); the risk library's charts are drawn here. Also: selects marked
+ * data-autosubmit submit their form on change. */
 (function () {
   "use strict";
 
@@ -109,6 +111,8 @@
       ]
     });
   }
+
+  window.lianfangCharts = { FONT: FONT, read: read, init: init, empty: empty };
 
   function autosubmit() {
     document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from lianfang.core import crypto
+from lianfang.core import bulk, crypto
 from lianfang.powers.models import PowerItem
 
 from .. import checks, clock
@@ -214,7 +214,7 @@ def _write(
     ]
     CaseEvent.objects.bulk_create(events, batch_size=1000)
     stored = [w.case for w in touched if w.accept is None]
-    Case.objects.bulk_update(stored, CASE_FIELDS, batch_size=500)
+    bulk.update_rows(stored, CASE_FIELDS)
     finding_ids = findings.write(touched, {c.pk for c in new_cases})
     return len(events), finding_ids
 

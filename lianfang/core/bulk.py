@@ -1,0 +1,34 @@
+"""Set-based writes the ORM does slowly.
+
+`update_rows` updates many rows, each with its own values, by primary key. Django's
+`bulk_update` writes one `CASE WHEN pk = … THEN …` per field and row, which the database must
+parse and evaluate for every row: ingest profiles spent 80 % of their time there. One prepared
+`UPDATE … WHERE pk = %s` run with `executemany` does the same work in a fraction of the time on
+SQLite and on PostgreSQL (psycopg pipelines it).
+"""
+
+from django.db import connections, router
+
+
+def update_rows(objects, fields: list[str]) -> int:
+    """Write `fields` of every object in `objects` (all of one model, saved before) to its row;
+    no signals, no `auto_now`: the caller sets every value. Returns the number of rows sent."""
+    objects = list(objects)
+    if not objects:
+        return 0
+    model = type(objects[0])
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in columns)
+    # Identifiers from the model, quoted; values only as parameters.
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
+    sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"  # noqa: S608
+    rows = [
+        [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in columns] + [obj.pk]
+        for obj in objects
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+    return len(rows)
