@@ -1,10 +1,11 @@
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lianfang.accounts.models import User
 from lianfang.accounts.services import token_create
+from lianfang.core.management.base import Command as BaseCommand
 
 
 class Command(BaseCommand):

@@ -1,8 +1,9 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lianfang.core.audit import verify
+from lianfang.core.management.base import Command as BaseCommand
 from lianfang.core.models import AuditEntry
 
 

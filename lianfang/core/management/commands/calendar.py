@@ -1,10 +1,11 @@
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lianfang.core import calendar, calendar_services
+from lianfang.core.management.base import Command as BaseCommand
 
 
 class Command(BaseCommand):

@@ -3,11 +3,12 @@ import os
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lianfang.accounts.services import random_password
+from lianfang.core.management.base import Command as BaseCommand
 from lianfang.core.text import join_list
 from lianfang.demo import DEMO_USERS, load
 from lianfang.org.demo_data import ROOT

@@ -1,8 +1,8 @@
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from waitress import serve
 
+from lianfang.core.management.base import Command as BaseCommand
 from lianfang.wsgi import application
 
 

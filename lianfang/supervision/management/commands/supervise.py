@@ -3,11 +3,12 @@ import re
 import time
 from datetime import date, datetime
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lianfang.core.management.base import Command as BaseCommand
 from lianfang.supervision import ingest, readers, scores, sweep
 from lianfang.supervision.models import DepartmentScore, Grade, Rule
 
