@@ -5,12 +5,13 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from lianfang.core.calendar import SHANGHAI, add_working_days, end_of_day
 from lianfang.core.models import AuditEntry
 from lianfang.powers.models import FlowStep
 from lianfang.supervision.ingest import ingest
-from lianfang.supervision.models import CardLevel, Case, CaseStatus, Finding, Rule
+from lianfang.supervision.models import CardLevel, Case, CaseStatus, DepartmentScore, Finding, Rule
 from lianfang.supervision.sweep import sweep
 
 from .power_factories import PowerItemFactory, simple_flow
@@ -277,3 +278,14 @@ def test_the_command_watches_once(plain):
     out = StringIO()
     call_command("supervise", "watch", "--once", stdout=out)
     assert "新发现" in out.getvalue()
+
+
+def test_the_watch_keeps_the_months_scores(plain):
+    yesterday = timezone.localdate() - timedelta(days=1)
+    received = datetime.combine(yesterday, datetime.min.time().replace(hour=9), tzinfo=SHANGHAI)
+    run(accept(plain, when=received.isoformat()))
+    out = StringIO()
+    call_command("supervise", "watch", "--once", stdout=out)
+    score = DepartmentScore.objects.get()
+    assert (score.department, score.month) == (plain.department, yesterday.replace(day=1))
+    assert "绩效得分" in out.getvalue()

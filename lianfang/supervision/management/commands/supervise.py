@@ -1,13 +1,14 @@
 import json
 import re
 import time
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lianfang.core import calendar
 from lianfang.core.management.base import Command as BaseCommand
 from lianfang.supervision import ingest, readers, scores, sweep
 from lianfang.supervision.models import DepartmentScore, Grade, Rule
@@ -42,7 +43,12 @@ class Command(BaseCommand):
                 "扫描所用的时间（ISO-8601，须带时区，如 2026-10-09T00:00:00+08:00）；默认现在。"
             ),
         )
-        watching = sub.add_parser("watch", help=_("持续扫描，直到按 Ctrl-C 停止。"))
+        watching = sub.add_parser(
+            "watch",
+            help=_(
+                "持续扫描，直到按 Ctrl-C 停止；每天首次扫描时更新月度得分，季度首日评定上季度等次。"
+            ),
+        )
         watching.add_argument(
             "--every", type=float, default=60.0, help=_("每隔多少秒扫描一次（默认 60）。")
         )
@@ -117,14 +123,30 @@ class Command(BaseCommand):
     def _watch(self, every: float, once: bool):
         if every <= 0:
             raise CommandError(_("--every 须大于 0 秒。"))
+        scored = None
         try:
             while True:
-                self._print(sweep.sweep(timezone.now()))
+                now = timezone.now()
+                self._print(sweep.sweep(now))
+                scored = self._keep_scores(now, scored)
                 if once:
                     return
                 time.sleep(every)
         except KeyboardInterrupt:
             self.stdout.write(_("已停止扫描。"))
+
+    def _keep_scores(self, now: datetime, scored: date | None) -> date:
+        """On the first pass of each day, score the month that yesterday belongs to (so the
+        table follows the month, and a month that just ended is closed); on the first day of a
+        quarter, grade the quarter that ended."""
+        today = calendar.as_date(now)
+        if scored == today:
+            return scored
+        yesterday = today - timedelta(days=1)
+        self._score_month(scores.month_start(yesterday), now)
+        if today.month != yesterday.month and today.month in (1, 4, 7, 10):
+            self._score_quarter(yesterday.year, (yesterday.month - 1) // 3 + 1, now)
+        return today
 
     def _ingest(self, paths: list[str], skip_invalid: bool, rejects: str):
         def progress(n: int):
