@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from lianfang.core.calendar import SHANGHAI, as_date
 from lianfang.core.models import AuditEntry, Notification
-from lianfang.supervision import explain, selectors
+from lianfang.supervision import explain, scores, selectors
 from lianfang.supervision.ingest import ingest
 from lianfang.supervision.models import (
     Case,
@@ -22,6 +22,7 @@ from lianfang.supervision.models import (
     QuarterGrade,
     Recommendation,
     Rule,
+    ScoreAdjustment,
 )
 from lianfang.supervision.sweep import sweep
 
@@ -385,6 +386,32 @@ def test_it_ranks_the_month_lowest_first_and_drills_down(client, personas, org, 
     assert get(client, personas.dept_head, url).status_code == 200
     detail = reverse("supervision:score", args=[other.pk])
     assert client.get(detail).status_code == 404
+
+
+def test_it_lets_the_office_record_and_withdraw_a_manual_deduction(client, personas, finance_card):
+    scores.compute_month(date(2026, 10, 1), now=timezone.now())
+    score = DepartmentScore.objects.get(department=finance_card.case.department)
+    url = reverse("supervision:score", args=[score.pk])
+    client.force_login(personas.dept_head)
+    assert client.get(url).context["form"] is None  # sees the score, cannot deduct
+    assert (
+        client.post(url, {"dimension": "satisfaction", "points": "2", "reason": "x"}).status_code
+        == 403
+    )
+    client.force_login(personas.jijian)
+    bad = client.post(url, {"dimension": "satisfaction", "points": "11", "reason": "群众投诉"})
+    assert bad.status_code == 400 and "不能超过" in str(bad.context["form"].errors["points"])
+    assert not ScoreAdjustment.objects.exists()
+    done = client.post(url, {"dimension": "satisfaction", "points": "2", "reason": "群众投诉两起"})
+    assert done.status_code == 302
+    score.refresh_from_db()
+    assert score.dimensions["satisfaction"] == 8
+    assert "群众投诉两起" in client.get(url).content.decode()
+    adjustment = ScoreAdjustment.objects.get()
+    client.post(reverse("supervision:adjustment_delete", args=[adjustment.pk]))
+    score.refresh_from_db()
+    assert score.dimensions["satisfaction"] == 10 and not ScoreAdjustment.objects.exists()
+    assert AuditEntry.objects.filter(object_type="supervision.scoreadjustment").count() == 2
 
 
 def test_it_prints_a_recommendation_in_scope_only(client, personas, org):

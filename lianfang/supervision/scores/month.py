@@ -296,11 +296,15 @@ def compute_month(month: date, *, now: datetime, actor=None) -> int:
 
 def refresh(department_id: int, month: date) -> None:
     """An adjustment changes an already computed month at once (no audit of its own: the
-    adjustment's entry says why)."""
-    if DepartmentScore.objects.filter(department_id=department_id, month=month).exists():
+    adjustment's entry says why); a department left with nothing to score that month loses
+    its row, as `compute_month` would drop it."""
+    rows = DepartmentScore.objects.filter(department_id=department_id, month=month)
+    if rows.exists():
         sheets = _sheets(month, only=department_id)
         if department_id in sheets:
             _store(month, {department_id: sheets[department_id]}, timezone.now())
+        else:
+            rows.delete()
 
 
 def month_name(month: date) -> str:

@@ -3,16 +3,24 @@ the printable 监察建议书."""
 
 import re
 from datetime import date
+from decimal import Decimal
 
-from django.shortcuts import render
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
 
 from lianfang.core import calendar
+from lianfang.core.forms import submit
 from lianfang.core.permissions import permission_required
+from lianfang.core.scopes import scoped
 
-from .. import selectors
-from ..models import Dimension
+from .. import scores, selectors
+from ..models import DepartmentScore, Dimension, ScoreAdjustment
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
@@ -41,14 +49,22 @@ def _shift(month: date, by: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+class AdjustmentForm(forms.Form):
+    dimension = forms.ChoiceField(label=gettext_lazy("考核项目"), choices=Dimension.choices)
+    points = forms.DecimalField(
+        label=gettext_lazy("扣分"), min_value=Decimal("0.1"), max_digits=4, decimal_places=1
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("扣分理由"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
 @permission_required("supervision.view")
 def score_table(request):
-    from ..scores import month_table
-
     month = _month(request.GET.get("month"))
     dimensions = list(Dimension)
     rows = []
-    for score in month_table(request.user, month):
+    for score in scores.month_table(request.user, month):
         kept = score.dimensions or {}
         rows.append((score, [kept.get(d.value) for d in dimensions]))
     context = {
@@ -62,14 +78,50 @@ def score_table(request):
 
 
 @permission_required("supervision.view")
+@require_http_methods(["GET", "POST"])
 def score_detail(request, pk):
-    from ..scores import score_detail as detail_of
+    """One score with its deductions; the supervision office records a manual deduction here
+    (政务公开, 满意度 … what the cases cannot show), which rescores the month at once."""
+    user = request.user
+    detail = scores.score_detail(user, pk)
+    score = detail.score
+    may_adjust = user.has_permission("supervision.manage")
+    if request.method == "POST" and not may_adjust:
+        raise PermissionDenied("supervision.manage")
+    form = AdjustmentForm(request.POST or None) if may_adjust else None
 
-    detail = detail_of(request.user, pk)
-    kept = detail.score.dimensions or {}
-    dimensions = [(d.label, kept.get(d.value)) for d in Dimension]
-    context = {"score": detail.score, "deductions": detail.deductions, "dimensions": dimensions}
-    return render(request, "supervision/score.html", context)
+    def save(data):
+        return scores.adjustment_create(
+            user=user, department=score.department, month=score.month, **data
+        )
+
+    if form is not None and submit(form, save) is not None:
+        messages.success(request, _("扣分已录入，本月得分已重新计算。"))
+        return redirect("supervision:score", pk=score.pk)
+    kept = score.dimensions or {}
+    context = {
+        "score": score,
+        "deductions": detail.deductions,
+        "dimensions": [(d.label, kept.get(d.value)) for d in Dimension],
+        "form": form,
+    }
+    return render(
+        request, "supervision/score.html", context, status=400 if form and form.errors else 200
+    )
+
+
+@permission_required("supervision.manage")
+@require_POST
+def adjustment_delete(request, pk):
+    adjustment = get_object_or_404(
+        scoped(ScoreAdjustment.objects.select_related("department"), request.user), pk=pk
+    )
+    scores.adjustment_delete(user=request.user, adjustment=adjustment)
+    messages.success(request, _("已撤销该项扣分，本月得分已重新计算。"))
+    score = DepartmentScore.objects.filter(
+        department_id=adjustment.department_id, month=adjustment.month
+    ).first()
+    return redirect("supervision:score", pk=score.pk) if score else redirect("supervision:scores")
 
 
 @permission_required("supervision.view")
