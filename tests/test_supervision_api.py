@@ -130,3 +130,26 @@ def test_it_lists_scores_and_grades_in_scope(cases, personas, org):
         ("财务科", "监建〔2026〕1号"),
         ("审批科", None),
     ]
+
+
+def test_it_lists_cases_in_scope_with_filters(cases, personas):
+    head = _api(personas.dept_head)
+    listed = head.get(f"{API}/cases/").json()
+    assert [c["external_no"] for c in listed["items"]] == ["F1"]
+    assert listed["items"][0]["applicant"] == "张*明"
+    everyone = _api(personas.jijian)
+    assert everyone.get(f"{API}/cases/", {"q": "a1"}).json()["count"] == 1
+    assert everyone.get(f"{API}/cases/", {"card_level": 3}).json()["count"] == 2
+    assert everyone.get(f"{API}/cases/", {"received_from": "2026-09-29"}).json()["count"] == 0
+    bad = everyone.get(f"{API}/cases/", {"card_level": 9})
+    assert bad.status_code == 400 and "card_level" in bad.content.decode()
+
+
+def test_it_reads_one_score_in_scope(cases, personas, org):
+    now = timezone.now()
+    score = DepartmentScore.objects.create(
+        unit=org.bureau, department=org.approval, month=date(2026, 9, 1), total=Decimal(90),
+        dimensions={}, deductions=[], computed_at=now,
+    )  # fmt: skip
+    assert _api(personas.jijian).get(f"{API}/scores/{score.pk}").json()["total"] == "90.0"
+    assert _api(personas.dept_head).get(f"{API}/scores/{score.pk}").status_code == 404

@@ -30,7 +30,9 @@ from .api_schemas import (
     BatchErrorOut,
     BatchIn,
     BatchOut,
+    CaseFilters,
     CaseOut,
+    CaseRow,
     EventOut,
     FindingFilters,
     FindingOut,
@@ -65,6 +67,13 @@ def supervision_event_batch(request, payload: BatchIn):
         detail = _("批次未导入：%(n)d 处问题，未写入任何数据。") % {"n": len(errors)}
         return Status(400, {"detail": detail, "errors": errors})
     return {"applied": result.applied, "replayed": result.replayed}
+
+
+@_route("get", "/cases/", "supervision_case_list", response=list[CaseRow])
+@paginate(LimitOffsetPagination)
+def supervision_case_list(request, filters: Query[CaseFilters]):
+    require(request, VIEW)
+    return selectors.case_list(request.user, filters.dict())
 
 
 def _case(request, case_id: int) -> Case:
@@ -149,6 +158,13 @@ def supervision_score_list(request, month: date | None = None):
     if month is not None:
         scores = scores.filter(month=month.replace(day=1))
     return scores.order_by("-month", "total", "department_id")
+
+
+@_route("get", "/scores/{score_id}", "supervision_score_get", response=ScoreOut)
+def supervision_score_get(request, score_id: int):
+    require(request, VIEW)
+    scores = DepartmentScore.objects.select_related("department")
+    return get_scoped_or_404(scores, request.user, pk=score_id)
 
 
 @_route("get", "/grades/", "supervision_grade_list", response=list[GradeOut])

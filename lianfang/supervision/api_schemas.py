@@ -29,6 +29,16 @@ class BatchErrorOut(Schema):
     errors: list[BatchIssue]
 
 
+class CaseFilters(Schema):
+    status: str | None = None
+    card_level: int | None = Field(None, ge=0, le=3)
+    department: int | None = None
+    power_item: int | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+    q: str | None = Field(None, max_length=100, description="办件编号（部分）")
+
+
 class CaseRow(Schema):
     id: int
     source: str
