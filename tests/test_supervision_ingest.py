@@ -309,7 +309,7 @@ def test_the_command_ingests_files_and_counts(item, tmp_path, capsys):
     call_command("supervise", "ingest", first, second)
     out = capsys.readouterr()
     assert "已导入 2 条" in out.out
-    assert "已读取 2 行" in out.err
+    assert out.err.rstrip().endswith("█] 已读取 2 / 2 行（100%）")
     call_command("supervise", "ingest", first)
     assert "重复（已导入过）1 条" in capsys.readouterr().out
 

@@ -13,6 +13,8 @@ from lianfang.core.management.base import Command as BaseCommand
 from lianfang.supervision import ingest, readers, scores, sweep
 from lianfang.supervision.models import DepartmentScore, Grade, Rule
 
+PROGRESS_WIDTH = 30
+
 
 class Command(BaseCommand):
     help = gettext_lazy(
@@ -148,11 +150,31 @@ class Command(BaseCommand):
             self._score_quarter(yesterday.year, (yesterday.month - 1) // 3 + 1, now)
         return today
 
-    def _ingest(self, paths: list[str], skip_invalid: bool, rejects: str):
-        def progress(n: int):
-            self.stderr.write(_("已读取 %(n)d 行……") % {"n": n})
+    def _progress(self, done: int, total: int):
+        """A progress bar on stderr, redrawn in place on a terminal, a line per step else."""
+        share = min(1.0, done / total) if total else 1.0
+        filled = int(share * PROGRESS_WIDTH)
+        bar = "█" * filled + "░" * (PROGRESS_WIDTH - filled)
+        text = _("已读取 %(done)s / %(total)s 行（%(pct)d%%）") % {
+            "done": f"{done:,}",
+            "total": f"{total:,}",
+            "pct": int(share * 100),
+        }
+        if self.stderr.isatty():
+            self.stderr.write(f"\r[{bar}] {text}", ending="\n" if share >= 1 else "")
+        else:
+            self.stderr.write(f"[{bar}] {text}")
 
+    def _ingest(self, paths: list[str], skip_invalid: bool, rejects: str):
         origin = {}  # position → (file, line)
+        before, total = {}, 0  # lines of the files before each file, and of all
+        for path in paths:
+            before[path] = total
+            total += _count_lines(path)
+
+        def progress(n: int):
+            path, line = origin[n]
+            self._progress(before[path] + line, total)
 
         def numbered():
             for path in paths:
@@ -195,6 +217,20 @@ class Command(BaseCommand):
         )
         if result.rejected and not skip_invalid:
             raise CommandError(_("文件未导入：发现问题，未写入任何数据。"))
+
+
+def _count_lines(path: str) -> int:
+    """The file's lines, read in blocks (fast even for millions); 0 if it cannot be read (the
+    reader then says why)."""
+    count, last = 0, b"\n"
+    try:
+        with open(path, "rb") as file:
+            while block := file.read(1 << 20):
+                count += block.count(b"\n")
+                last = block[-1:]
+    except OSError:
+        return 0
+    return count + (last != b"\n")
 
 
 def _parse_now(text: str) -> datetime:
