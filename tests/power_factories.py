@@ -49,13 +49,25 @@ class PowerItemFactory(DjangoModelFactory):
             self.posts.set(extracted)
 
 
-def simple_flow(item: PowerItem, *, limits=(1, 3, 2)) -> dict[str, FlowStep]:
-    """start → 受理 → 审查 → (准予? yes: 决定 → end, no: end) with the given step limits."""
+# The usual mapping of simple_flow's nodes onto the steps electronic supervision watches.
+MONITORED = {"accept": "accept", "review": "review", "decide": "approve"}
+
+
+def simple_flow(item: PowerItem, *, limits=(1, 3, 2), case_steps=None) -> dict[str, FlowStep]:
+    """start → 受理 → 审查 → (准予? yes: 决定 → end, no: end) with the given step limits;
+    `case_steps` maps node keys to the case steps they time (e.g. MONITORED)."""
     accept, review, decide = limits
+    case_steps = case_steps or {}
 
     def step(key, kind, name, days=0, order=0):
         return FlowStep.objects.create(
-            item=item, key=key, kind=kind, name=name, limit_days=days, order=order
+            item=item,
+            key=key,
+            kind=kind,
+            name=name,
+            limit_days=days,
+            order=order,
+            case_step=case_steps.get(key, ""),
         )
 
     steps = {

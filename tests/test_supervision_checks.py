@@ -12,14 +12,15 @@ from hypothesis import strategies as st
 
 from lianfang.core.calendar import SHANGHAI, add_working_days, end_of_day
 from lianfang.core.models import AuditEntry
-from lianfang.powers.models import FlowStep
 from lianfang.supervision import checks
 from lianfang.supervision.checks import EventFacts, ItemFacts, Standard, case_findings
 from lianfang.supervision.clock import Limits
 from lianfang.supervision.ingest import ingest
 from lianfang.supervision.models import CardLevel, Case, Finding
 
-from .power_factories import DiscretionStandardFactory, PowerItemFactory, simple_flow
+from . import case_events
+from .case_events import at, ingested, row
+from .power_factories import MONITORED, DiscretionStandardFactory, PowerItemFactory, simple_flow
 
 pytestmark = pytest.mark.django_db
 
@@ -27,10 +28,6 @@ US = timedelta(microseconds=1)
 RECEIVED = datetime(2026, 9, 30, 10, tzinfo=SHANGHAI)
 # No time limits: the process, fee and penalty rules alone.
 UNTIMED = ItemFacts(Limits(None, None))
-
-
-def at(*args) -> datetime:
-    return datetime(*args, tzinfo=SHANGHAI)
 
 
 def ev(kind, hours, **extra) -> EventFacts:
@@ -251,26 +248,12 @@ def item(org):
         fee_basis="《行政事业性收费标准》",
         fee_standard="每件10元",
     )
-    steps = simple_flow(item)
-    for key, case_step in (("accept", "accept"), ("review", "review"), ("decide", "approve")):
-        FlowStep.objects.filter(pk=steps[key].pk).update(case_step=case_step)
+    simple_flow(item, case_steps=MONITORED)
     return item
 
 
-def row(kind, event_id, when, case="C1", **extra):
-    return {
-        "source": "wsbs",
-        "event_id": event_id,
-        "case": case,
-        "kind": kind,
-        "at": when,
-        "actor": "李四",
-        **extra,
-    }
-
-
 def accept(item, case="C1", when="2026-09-30T10:00:00+08:00"):
-    return row("accept", f"{case}-1", when, case, power_item=item.code, applicant="张小明")
+    return case_events.accept(item, case, when)
 
 
 def flow(item, case="C1", *, done, received="2026-09-30T10:00:00+08:00", **closing):
@@ -283,20 +266,14 @@ def flow(item, case="C1", *, done, received="2026-09-30T10:00:00+08:00", **closi
     ]
 
 
-def run(rows, **kwargs):
-    result = ingest(rows, actor=None, source_name="test", **kwargs)
-    assert result.rejected == []
-    return result
-
-
 def found() -> set[tuple[str, str]]:
     return set(Finding.objects.values_list("rule", "key"))
 
 
 def test_it_completes_on_the_due_day_in_time_and_late_on_the_working_day_after(item):
-    run(flow(item, done="2026-10-08T23:59:59.999999+08:00"))
+    ingested(flow(item, done="2026-10-08T23:59:59.999999+08:00"))
     assert found() == set()
-    result = run(flow(item, "C2", done="2026-10-09T09:00:00+08:00"))
+    result = ingested(flow(item, "C2", done="2026-10-09T09:00:00+08:00"))
     assert result.findings == 1
     finding = Finding.objects.get()
     assert (finding.rule, finding.level) == ("promised_overdue", CardLevel.RED)
@@ -322,26 +299,26 @@ def test_a_make_up_saturday_counts(item):
             row("complete", f"{case}-4", done, case, result="granted"),
         ]
 
-    run(rows("C1", "2026-10-10T17:00:00+08:00"))
+    ingested(rows("C1", "2026-10-10T17:00:00+08:00"))
     assert found() == set()
-    run(rows("C2", "2026-10-11T09:00:00+08:00"))
+    ingested(rows("C2", "2026-10-11T09:00:00+08:00"))
     assert found() == {("promised_overdue", "")}
     assert Finding.objects.get().evidence["working_days_late"] == 0  # Sunday is not one
 
 
 def test_a_step_event_after_the_last_microsecond_of_the_step_is_late(item):
-    run([accept(item), row("review", "C1-2", "2026-10-08T23:59:59.999999+08:00")])
+    ingested([accept(item), row("review", "C1-2", "2026-10-08T23:59:59.999999+08:00")])
     assert found() == set()
-    run([accept(item, "C2"), row("review", "C2-2", "2026-10-09T00:00:00+08:00", "C2")])
+    ingested([accept(item, "C2"), row("review", "C2-2", "2026-10-09T00:00:00+08:00", "C2")])
     finding = Finding.objects.get()
     assert (finding.rule, finding.key, finding.level) == ("step_overdue", "accept", 2)
     assert finding.evidence["limit_days"] == 1
 
 
 def test_it_judges_new_events_against_the_stored_ones(item):
-    run([accept(item), row("approve", "C1-2", "2026-10-08T09:00:00+08:00")])
+    ingested([accept(item), row("approve", "C1-2", "2026-10-08T09:00:00+08:00")])
     assert found() == {("skipped_step", "review")}
-    result = run([row("review", "C1-3", "2026-10-08T10:00:00+08:00", reason="")])
+    result = ingested([row("review", "C1-3", "2026-10-08T10:00:00+08:00", reason="")])
     assert found() == {("skipped_step", "review"), ("out_of_order", "review")}
     assert result.findings == 1
     assert Case.objects.get().card_level == CardLevel.YELLOW
@@ -357,7 +334,7 @@ def test_it_finds_a_fee_and_penalty_at_completion_and_raises_the_card(item):
         penalty_amount="10000.01",
         circumstance="一般",
     )
-    result = run(rows)
+    result = ingested(rows)
     assert found() == {("fee_mismatch", ""), ("penalty_range", "")}
     assert result.findings == 2
     assert sorted(result.finding_ids) == sorted(Finding.objects.values_list("pk", flat=True))
@@ -382,13 +359,13 @@ def test_a_fee_at_the_standard_and_a_penalty_at_the_bounds_give_nothing(item):
             penalty_amount=amount,
             circumstance="ordinary",
         )
-        assert run(rows).findings == 0
+        assert ingested(rows).findings == 0
     assert not Finding.objects.exists()
 
 
 def test_a_disabled_rule_finds_nothing(item, settings):
     settings.SUPERVISION_RULES_OFF = ["fee_mismatch"]
-    result = run(flow(item, done="2026-10-08T16:00:00+08:00", fee="12.00"))
+    result = ingested(flow(item, done="2026-10-08T16:00:00+08:00", fee="12.00"))
     assert result.findings == 0
     assert not Finding.objects.exists()
     assert Case.objects.get().card_level == CardLevel.NONE
@@ -396,25 +373,25 @@ def test_a_disabled_rule_finds_nothing(item, settings):
 
 def test_a_rule_level_can_be_changed(item, settings):
     settings.SUPERVISION_RULE_LEVELS = {"fee_mismatch": "red"}
-    run(flow(item, done="2026-10-08T16:00:00+08:00", fee="12.00"))
+    ingested(flow(item, done="2026-10-08T16:00:00+08:00", fee="12.00"))
     assert Finding.objects.get().level == CardLevel.RED
     assert Case.objects.get().card_level == CardLevel.RED
     settings.SUPERVISION_RULE_LEVELS = {"fee_mismatch": "prompt"}
-    run(flow(item, "C2", done="2026-10-08T16:00:00+08:00", fee="12.00"))
+    ingested(flow(item, "C2", done="2026-10-08T16:00:00+08:00", fee="12.00"))
     prompt = Finding.objects.get(case__external_no="C2")
     assert (prompt.level, prompt.reply_due_at) == (CardLevel.PROMPT, None)
     assert Case.objects.get(external_no="C2").card_level == CardLevel.PROMPT
 
 
 def test_it_never_lowers_a_card_nor_finds_a_finding_twice(item):
-    run([accept(item)])
+    ingested([accept(item)])
     case = Case.objects.get()
     Case.objects.filter(pk=case.pk).update(card_level=CardLevel.RED)
     # The sweep found the 受理 step overdue already.
     Finding.objects.create(
         case=case, rule="step_overdue", key="accept", level=2, found_at=at(2026, 10, 9)
     )
-    result = run([row("review", "C1-2", "2026-10-12T09:00:00+08:00", reason="")])
+    result = ingested([row("review", "C1-2", "2026-10-12T09:00:00+08:00", reason="")])
     assert result.findings == 0
     assert Finding.objects.count() == 1
     case.refresh_from_db()
@@ -423,10 +400,10 @@ def test_it_never_lowers_a_card_nor_finds_a_finding_twice(item):
 
 def test_a_replayed_batch_finds_nothing_new(item):
     rows = [accept(item), row("approve", "C1-2", "2026-10-12T09:00:00+08:00")]
-    first = run(rows)
+    first = ingested(rows)
     assert first.findings == 2  # review skipped; 受理 step late
     before = list(Finding.objects.order_by("pk").values())
-    again = run(rows)
+    again = ingested(rows)
     assert (again.applied, again.replayed, again.findings) == (0, 2, 0)
     assert list(Finding.objects.order_by("pk").values()) == before
 
@@ -438,11 +415,11 @@ def test_the_same_events_give_the_same_findings_in_one_batch_or_several(item):
         row("return", "C1-3", "2026-10-12T10:00:00+08:00"),
         row("complete", "C1-4", "2026-10-20T09:00:00+08:00", result="refused", fee="1"),
     ]
-    run(events)
+    ingested(events)
     other = [{**e, "source": "zwfw"} for e in events]
-    run(other[:2])
-    run(other[2:3])
-    run(other[3:])
+    ingested(other[:2])
+    ingested(other[2:3])
+    ingested(other[3:])
     fields = ("rule", "key", "level", "found_at", "deadline_at", "evidence", "reply_due_at")
 
     def of(source):
@@ -485,7 +462,7 @@ def _queries(item, cases: int, start: int) -> int:
     counts = []
     for rows in (first, second):
         with CaptureQueriesContext(connection) as queries:
-            result = run(rows)
+            result = ingested(rows)
         # skipped 审核 and 受理 late; then no reason, fee, promised limit.
         assert result.findings == cases * (2 if rows is first else 3)
         counts.append(len(queries))

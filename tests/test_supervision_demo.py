@@ -7,7 +7,7 @@ import pytest
 
 from lianfang.core import calendar
 from lianfang.powers.demo_data import FLOWS, ITEMS
-from lianfang.powers.models import CaseStep, Category, FlowStep
+from lianfang.powers.models import CaseStep, Category
 from lianfang.supervision import demo, demo_cases
 from lianfang.supervision.demo_cases import EXPECTED_RULE, RED, ItemPlan, Standard, generate
 from lianfang.supervision.models import (
@@ -32,9 +32,7 @@ def items(org):
     """A flowchart-timed licence, a plain licence, a charged one and penalties, all published."""
     place = {"department": org.approval, "published": True, "legal_limit": 20}
     timed = PowerItemFactory(**place, promised_limit=8)
-    steps = simple_flow(timed)
-    for key, case_step in (("accept", "accept"), ("review", "undertake"), ("decide", "approve")):
-        FlowStep.objects.filter(pk=steps[key].pk).update(case_step=case_step)
+    simple_flow(timed, case_steps={"accept": "accept", "review": "undertake", "decide": "approve"})
     plain = PowerItemFactory(**place, promised_limit=5)
     charged = PowerItemFactory(**place, promised_limit=5, fee_amount=Decimal("2.00"))
     penalties = [

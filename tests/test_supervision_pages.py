@@ -1,7 +1,7 @@
 """The electronic supervision pages: board, cases, cards, scores, 监察建议书, and a finding's
 explanation in words (lianfang.supervision.explain)."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from lianfang.core.calendar import SHANGHAI, as_date
+from lianfang.core.calendar import as_date
 from lianfang.core.models import AuditEntry, Notification
 from lianfang.supervision import explain, scores, selectors
 from lianfang.supervision.ingest import ingest
@@ -26,11 +26,8 @@ from lianfang.supervision.models import (
 )
 from lianfang.supervision.sweep import sweep
 
+from .case_events import at
 from .power_factories import PowerItemFactory
-
-
-def at(*args) -> datetime:
-    return datetime(*args, tzinfo=SHANGHAI)
 
 
 def accept(item, case, when="2026-09-28T09:00:00+08:00", applicant="张小明"):

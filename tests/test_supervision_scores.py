@@ -29,15 +29,12 @@ from lianfang.supervision.models import (
     ScoreAdjustment,
 )
 
+from .case_events import at
 from .power_factories import PowerItemFactory
 
 OCT = date(2026, 10, 1)
 NOW = datetime(2026, 11, 2, 9, tzinfo=SHANGHAI)
 _numbers = itertools.count(1)
-
-
-def at(*args) -> datetime:
-    return datetime(*args, tzinfo=SHANGHAI)
 
 
 @pytest.fixture

@@ -9,27 +9,21 @@ from django.utils import timezone
 
 from lianfang.core.calendar import SHANGHAI, add_working_days, end_of_day
 from lianfang.core.models import AuditEntry
-from lianfang.powers.models import FlowStep
 from lianfang.supervision.ingest import ingest
 from lianfang.supervision.models import CardLevel, Case, CaseStatus, DepartmentScore, Finding, Rule
 from lianfang.supervision.sweep import sweep
 
-from .power_factories import PowerItemFactory, simple_flow
+from .case_events import accept, at, ingested, row
+from .power_factories import MONITORED, PowerItemFactory, simple_flow
 
 US = timedelta(microseconds=1)
-
-
-def at(*args) -> datetime:
-    return datetime(*args, tzinfo=SHANGHAI)
 
 
 @pytest.fixture
 def item(org):
     """1-day promised, 20-day legal; flowchart times 受理 1, 审核 3, 批准 2 working days."""
     item = PowerItemFactory(department=org.approval, legal_limit=20, promised_limit=1)
-    steps = simple_flow(item)
-    for key, case_step in (("accept", "accept"), ("review", "review"), ("decide", "approve")):
-        FlowStep.objects.filter(pk=steps[key].pk).update(case_step=case_step)
+    simple_flow(item, case_steps=MONITORED)
     return item
 
 
@@ -39,25 +33,8 @@ def plain(org):
     return PowerItemFactory(department=org.approval, legal_limit=20, promised_limit=3)
 
 
-def row(kind, event_id, when, case="C1", **extra):
-    return {
-        "source": "wsbs",
-        "event_id": event_id,
-        "case": case,
-        "kind": kind,
-        "at": when,
-        "actor": "李四",
-        **extra,
-    }
-
-
-def accept(item, case="C1", when="2026-09-28T09:00:00+08:00"):
-    return row("accept", f"{case}-1", when, case, power_item=item.code, applicant="张小明")
-
-
 def run(*rows):
-    result = ingest(list(rows), actor=None, source_name="test")
-    assert result.rejected == []
+    ingested(rows)
     return Case.objects.get(external_no=rows[0]["case"])
 
 

@@ -31,6 +31,7 @@ from decimal import Decimal
 
 from lianfang.core.calendar import SHANGHAI
 
+from .checks import Standard
 from .models import STEP_ORDER, CaseStep, EventKind, Result
 
 SEED = 2026
@@ -72,14 +73,6 @@ APPLICATIONS = frozenset({"license", "other", "confirmation", "benefit", "levy"}
 MIDDLE = (CaseStep.UNDERTAKE, CaseStep.REVIEW, CaseStep.APPROVE)
 HALF_DAY = 3 * 3600 + 30 * 60  # 08:30–12:00 and 14:00–17:30
 MORNING, AFTERNOON = time(8, 30), time(14, 0)
-
-
-@dataclass(frozen=True)
-class Standard:
-    circumstance: str
-    penalty_types: str
-    amount_min: Decimal | None = None
-    amount_max: Decimal | None = None
 
 
 @dataclass(frozen=True)
