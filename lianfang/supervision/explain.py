@@ -28,11 +28,19 @@ class Explanation:
     late: list[date] = field(default_factory=list)
 
 
-WEEKDAYS = "一二三四五六日"
+WEEKDAYS = [
+    gettext_lazy("星期一"),
+    gettext_lazy("星期二"),
+    gettext_lazy("星期三"),
+    gettext_lazy("星期四"),
+    gettext_lazy("星期五"),
+    gettext_lazy("星期六"),
+    gettext_lazy("星期日"),
+]
 
 
 def day_text(day: date) -> str:
-    return _("%(y)d年%(m)d月%(d)d日（星期%(w)s）") % {
+    return _("%(y)d年%(m)d月%(d)d日（%(w)s）") % {
         "y": day.year,
         "m": day.month,
         "d": day.day,

@@ -4,9 +4,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Avg
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lianfang.core import audit, calendar
@@ -37,12 +38,14 @@ def _months(year: int, quarter: int) -> list[date]:
 
 
 def _next_number(year: int) -> str:
-    prefix = _("监建〔%(year)d〕") % {"year": year}
+    """The next 文号 of the year. A document number is a fixed official form, the same in
+    every interface language (not translated)."""
+    prefix = f"监建〔{year}〕"
     taken = Recommendation.objects.select_for_update().filter(number__startswith=prefix)
     used = [
         int(n.removeprefix(prefix).rstrip("号")) for n in taken.values_list("number", flat=True)
     ]
-    return _("%(prefix)s%(n)d号") % {"prefix": prefix, "n": max(used, default=0) + 1}
+    return f"{prefix}{max(used, default=0) + 1}号"
 
 
 def _issues(grade: QuarterGrade, scores: list[DepartmentScore]) -> str:
@@ -78,11 +81,14 @@ def _recommend(grade: QuarterGrade, now: datetime, actor) -> Recommendation:
         ).order_by("month")
     )
     reply_due = calendar.add_working_days(now, REPLY_WORKING_DAYS)
+    # An official document: written in the bureau's language, whoever's request scores it.
+    with translation.override(settings.LANGUAGE_CODE):
+        issues, suggestions = _issues(grade, scores), _suggestions(reply_due)
     recommendation = Recommendation.objects.create(
         grade=grade,
         number=_next_number(timezone.localtime(now, calendar.SHANGHAI).year),
-        issues=_issues(grade, scores),
-        suggestions=_suggestions(reply_due),
+        issues=issues,
+        suggestions=suggestions,
         reply_due=reply_due,
         issued_at=now,
     )
