@@ -155,11 +155,9 @@ def board_trend(user, since: datetime, until: datetime) -> list[dict]:
             red=Count("pk", filter=Q(level=CardLevel.RED)),
         )
     )
-    # A case completed in the window was received before its end; merged cases also carry
-    # `completed_at`, so the status is a condition of the count, not of the scan.
-    in_window = Case.objects.filter(
-        completed_at__gte=since, completed_at__lte=until, received_at__lte=until
-    )
+    # Merged cases also carry `completed_at`, so the status is a condition of the count, not
+    # of the scan: (department, completed_at, status) covers the query.
+    in_window = Case.objects.filter(completed_at__gte=since, completed_at__lte=until)
     completed = (
         _by_index(scoped(in_window, user), user, "department", Department)
         .order_by()

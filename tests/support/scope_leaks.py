@@ -146,7 +146,9 @@ def leaks(user: User) -> list[str]:
             if status != 403:
                 problems.append(f"{url}: {status} instead of 403")
             continue
-        rows = model.objects.select_related(*_JOINS.get(model, ())).order_by("pk")
+        rows = model.objects.order_by("pk")
+        if model in _JOINS:
+            rows = rows.select_related(*_JOINS[model])
         objects = list(rows)
         expected = {o.pk for o in objects if expected_for.sees(o)}
         got = _listed(client, url)
