@@ -140,10 +140,10 @@ def existing(n_risks: int) -> bool:
     return False
 
 
-def generate(n_risks: int, n_units: int, people_per_post: int, rng: random.Random) -> dict:
-    """The organisation and the library, in bulk. Returns the counts."""
-    started = time.perf_counter()
-    today = date.today()
+def generate_org(n_units: int, people_per_post: int) -> dict:
+    """The organisation and the two measured users, in bulk (also used by bench/supervision.py).
+    Returns its parts: units, departments, posts, people, holders (post id → people), head
+    (department id → its head), principal (unit id → its principal)."""
     start = date(YEAR - 3, 1, 1)
 
     # Units: a root and its subordinate units, with materialised paths.
@@ -251,6 +251,25 @@ def generate(n_risks: int, n_units: int, people_per_post: int, rng: random.Rando
         user.set_unusable_password()
         user.save()
         UserRole.objects.create(user=user, role=role)
+    return {
+        "units": units,
+        "departments": departments,
+        "posts": posts,
+        "people": people,
+        "holders": holders,
+        "head": head,
+        "principal": principal,
+    }
+
+
+def generate(n_risks: int, n_units: int, people_per_post: int, rng: random.Random) -> dict:
+    """The organisation and the library, in bulk. Returns the counts."""
+    started = time.perf_counter()
+    today = date.today()
+    org = generate_org(n_units, people_per_post)
+    units, departments, posts = org["units"], org["departments"], org["posts"]
+    people, holders = org["people"], org["holders"]
+    head, principal = org["head"], org["principal"]
     org_done = time.perf_counter()
 
     # The library: three department risks per department, four unit risks per unit, the
@@ -847,6 +866,12 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             result["files"] += import_figures(jijian, Path(tmp), args.import_runs)
             result["files"] += export_figures(jijian, args.trace_full)
+    finish(result, started, load_before, print_table, None if args.no_save else RESULTS)
+
+
+def finish(result: dict, started: float, load_before, print_table, path: Path | None) -> None:
+    """A run's end, shared by the benchmarks: its time and load averages, the table, and the
+    figures merged into `path` under this database's vendor (unless `path` is None)."""
     result["seconds"] = round(time.perf_counter() - started, 1)
     result["load_average"] = {
         "start": [round(x, 2) for x in load_before],
@@ -855,12 +880,12 @@ def main() -> None:
     }
     print_table(connection.vendor, result)
     print(f"\nwhole run: {result['seconds']} s")
-    if not args.no_save:
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        saved = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        saved = json.loads(path.read_text()) if path.exists() else {}
         saved[connection.vendor] = result
-        RESULTS.write_text(json.dumps(saved, ensure_ascii=False, indent=2) + "\n")
-        print(f"written to {RESULTS.relative_to(ROOT)} [{connection.vendor}]")
+        path.write_text(json.dumps(saved, ensure_ascii=False, indent=2, default=str) + "\n")
+        print(f"written to {path.relative_to(ROOT)} [{connection.vendor}]")
 
 
 if __name__ == "__main__":
