@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianfang.core import bulk, crypto
@@ -197,6 +198,7 @@ def _write(
         _set_state(w, facts[w.case.power_item_id].limits)
     findings.judge(touched, facts)
     Case.objects.bulk_create(new_cases, batch_size=500)
+    now = timezone.now()
     events = [
         CaseEvent(
             case_id=w.case.pk,
@@ -208,11 +210,12 @@ def _write(
             reason=r.reason,
             data=r.data,
             digest=r.digest,
+            ingested_at=now,
         )
         for w in touched
         for r in w.new
     ]
-    CaseEvent.objects.bulk_create(events, batch_size=1000)
+    bulk.insert_rows(events)
     stored = [w.case for w in touched if w.accept is None]
     bulk.update_rows(stored, CASE_FIELDS)
     finding_ids = findings.write(touched, {c.pk for c in new_cases})
