@@ -9,6 +9,7 @@ of the time on SQLite and on PostgreSQL (psycopg pipelines it).
 """
 
 from django.db import connections, router
+from django.db.models.constants import OnConflict
 
 
 def update_rows(objects, fields: list[str]) -> int:
@@ -35,11 +36,11 @@ def update_rows(objects, fields: list[str]) -> int:
     return len(rows)
 
 
-def insert_rows(objects) -> int:
+def insert_rows(objects, *, ignore_conflicts: bool = False) -> int:
     """Insert `objects` (all of one model, unsaved, every value set, ids left to the database)
-    with one prepared `INSERT` run by `executemany`: for rows whose ids nobody needs back,
-    without `bulk_create`'s per-batch SQL compilation (a third of ingest's time). No signals,
-    no `auto_now`. Returns the number of rows sent."""
+    with one prepared `INSERT` run by `executemany`: for rows whose ids nobody needs back.
+    `ignore_conflicts` skips rows a unique constraint refuses, as `bulk_create` does. No
+    signals, no `auto_now`. Returns the number of rows sent."""
     objects = list(objects)
     if not objects:
         return 0
@@ -47,10 +48,13 @@ def insert_rows(objects) -> int:
     meta = model._meta
     columns = [f for f in meta.concrete_fields if not f.primary_key]
     connection = connections[router.db_for_write(model)]
-    quote = connection.ops.quote_name
+    ops, quote = connection.ops, connection.ops.quote_name
+    on_conflict = OnConflict.IGNORE if ignore_conflicts else None
     names = ", ".join(quote(f.column) for f in columns)
     marks = ", ".join(["%s"] * len(columns))
-    sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
+    suffix = ops.on_conflict_suffix_sql(columns, on_conflict, None, None) or ""
+    insert = ops.insert_statement(on_conflict=on_conflict)
+    sql = f"{insert} {quote(meta.db_table)} ({names}) VALUES ({marks}) {suffix}"
     rows = [
         [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in columns]
         for obj in objects

@@ -12,7 +12,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from . import audit
+from . import audit, bulk
 from .models import Notification
 
 
@@ -43,7 +43,7 @@ def send(notices: Iterable[tuple[int, Notice]]) -> int:
         )
         for user_id, n in notices
     ]
-    Notification.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+    bulk.insert_rows(rows, ignore_conflicts=True)
     return len(rows)
 
 

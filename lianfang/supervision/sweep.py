@@ -51,7 +51,7 @@ from django.db import transaction
 from django.db.models import Exists, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
-from lianfang.core import audit, calendar
+from lianfang.core import audit, bulk, calendar
 from lianfang.powers.selectors import monitored_step_limits
 
 from . import notify, rules
@@ -150,7 +150,7 @@ def _sweep_rule(spec: _Spec, now: datetime, reply_due_at: datetime | None) -> in
                     },
                 )
             )
-        Finding.objects.bulk_create(findings, ignore_conflicts=True)
+        bulk.insert_rows(findings, ignore_conflicts=True)
         created += len(findings)
         last = rows[-1]["pk"]
         if len(rows) < CHUNK:

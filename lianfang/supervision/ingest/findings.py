@@ -3,6 +3,8 @@ rules become `Finding`s and raise the cases' cards, in a fixed number of queries
 
 from collections import defaultdict
 
+from lianfang.core import bulk
+
 from .. import checks, rules
 from ..models import CardLevel, Case, Finding
 from ..rules import reply_due
@@ -52,7 +54,7 @@ def write(work, new_cases: set[int]) -> list[int]:
                 )
             )
     # The unique (case, rule, key) makes a concurrent sweep or ingest harmless.
-    Finding.objects.bulk_create(findings, batch_size=500, ignore_conflicts=True)
+    bulk.insert_rows(findings, ignore_conflicts=True)
     for level, case_ids in raise_to.items():
         for part in load.chunks(case_ids - new_cases):
             Case.objects.filter(pk__in=part, card_level__lt=level).update(card_level=level)
