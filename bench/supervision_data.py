@@ -29,7 +29,7 @@ from lianfang.core import calendar, crypto
 from lianfang.powers.models import Category, Decision, FlowStep, PowerItem, StepKind
 from lianfang.powers.selectors import monitored_step_limits
 from lianfang.supervision import clock
-from lianfang.supervision.models import Case, CaseEvent, Finding
+from lianfang.supervision.models import Case, CaseEvent, CaseTally, Finding
 
 try:  # the ingest package (being split into modules) or the module it was
     from lianfang.supervision.ingest.rows import mask
@@ -434,6 +434,7 @@ def _tables() -> dict:
         "finding": connection.ops.quote_name(Finding._meta.db_table),
         "department": connection.ops.quote_name(Department._meta.db_table),
         "item": connection.ops.quote_name(PowerItem._meta.db_table),
+        "tally": connection.ops.quote_name(CaseTally._meta.db_table),
     }
 
 
@@ -460,6 +461,7 @@ def board_sql(user, now: datetime, since: datetime) -> dict:
     day = datetime.combine(today, datetime.min.time(), tzinfo=calendar.SHANGHAI)
     month = day.replace(day=1)
     case_scope, case_ids = _scope(user, "c")
+    tally_scope, _ids = _scope(user, "t")
     counts = [
         (
             "SELECT SUM(CASE WHEN status = 'open' THEN 1 ELSE 0 END),"
@@ -479,12 +481,10 @@ def board_sql(user, now: datetime, since: datetime) -> dict:
     def grouped(column: str, table: str) -> list:
         return [
             (
-                f"SELECT c.{column}, g.name, COUNT(*),"
-                " SUM(CASE WHEN c.status IN ('open', 'paused') THEN 1 ELSE 0 END),"
-                " SUM(CASE WHEN c.status = 'completed' THEN 1 ELSE 0 END)"
-                f" FROM {t['case']} c JOIN {table} g ON g.id = c.{column}"
-                f" WHERE c.received_at >= %s{case_scope} GROUP BY c.{column}, g.name",
-                [a(since), *case_ids],
+                f"SELECT t.{column}, g.name, SUM(t.received), SUM(t.still_open),"
+                f" SUM(t.completed) FROM {t['tally']} t JOIN {table} g ON g.id = t.{column}"
+                f" WHERE t.day >= %s{tally_scope} GROUP BY t.{column}, g.name",
+                [calendar.as_date(since).isoformat(), *case_ids],
             ),
             (
                 f"SELECT c.{column}, g.name, SUM(CASE WHEN f.level = 2 THEN 1 ELSE 0 END),"
@@ -507,11 +507,10 @@ def board_sql(user, now: datetime, since: datetime) -> dict:
             [a(since), a(now), *case_ids],
         ),
         (
-            f"SELECT {_day('c.completed_at')},"
-            " SUM(CASE WHEN c.status = 'completed' THEN 1 ELSE 0 END)"
-            f" FROM {t['case']} c WHERE c.completed_at >= %s AND c.completed_at <= %s"
-            f" AND c.received_at <= %s{case_scope} GROUP BY {_day('c.completed_at')}",
-            [a(since), a(now), a(now), *case_ids],
+            f"SELECT t.day, SUM(t.completed_on) FROM {t['tally']} t"
+            f" WHERE t.day >= %s AND t.day <= %s AND t.completed_on > 0{tally_scope}"
+            " GROUP BY t.day",
+            [calendar.as_date(since).isoformat(), today.isoformat(), *case_ids],
         ),
     ]
     nearest = [

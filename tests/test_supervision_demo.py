@@ -8,13 +8,14 @@ import pytest
 from lianfang.core import calendar
 from lianfang.powers.demo_data import FLOWS, ITEMS
 from lianfang.powers.models import CaseStep, Category
-from lianfang.supervision import demo, demo_cases
+from lianfang.supervision import demo, demo_cases, tally
 from lianfang.supervision.demo_cases import EXPECTED_RULE, RED, ItemPlan, Standard, generate
 from lianfang.supervision.models import (
     CardLevel,
     Case,
     CaseEvent,
     CaseStatus,
+    CaseTally,
     DepartmentScore,
     Finding,
     QuarterGrade,
@@ -111,6 +112,10 @@ def test_it_replays_the_demo_to_the_same_cards_and_scores_twice(items):
     assert Case.objects.filter(status__in=(CaseStatus.OPEN, CaseStatus.PAUSED)).exists()
     first = _snapshot()
     assert first[1] and first[2]  # monthly scores and the second quarter's grades
+    # The board's running daily counts agree with counting the year's cases afresh.
+    kept = _tallies()
+    tally.rebuild()
+    assert _tallies() == kept
 
     # Each card is on a case given an anomaly, and each anomaly gives its card.
     planned = generate(
@@ -132,6 +137,13 @@ def test_it_replays_the_demo_to_the_same_cards_and_scores_twice(items):
     _flush()
     demo.load_supervision(until=UNTIL, days=DAYS)
     assert _snapshot() == first
+
+
+def _tallies() -> list[tuple]:
+    """The non-zero daily counts, in order."""
+    rows = CaseTally.objects.order_by("day", "department", "power_item")
+    fields = ("day", "department_id", "power_item_id", *tally.COUNTS)
+    return [row for row in rows.values_list(*fields) if any(row[3:])]
 
 
 def _demo_like_items() -> list[ItemPlan]:

@@ -4,21 +4,20 @@ case list, a case and its events and findings, the cards a user may see, the qua
 data scope (`core.scopes`).
 
 The board's four selectors are set-based: each is one or two aggregate queries whatever the
-number of cases, bounded in time by `received_at` / `found_at` / `completed_at` and filtered
-on the indexed columns of `Case.Meta.indexes` and `Finding.Meta.indexes`.
+number of cases. Cases are counted from the daily tallies ingest keeps (`tally`: a few rows per
+department and day instead of every case), cards from the findings of the period (on
+`Finding.Meta.indexes`), open and paused cases now on the status-led indexes of `Case`.
 """
 
 from datetime import datetime, timedelta
 
-from django.db.models import CharField, Count, Exists, OuterRef, Q
-from django.db.models.functions import Cast, TruncDate
+from django.db.models import CharField, Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import Cast
 from django.http import Http404
 
 from lianfang.core import calendar
 from lianfang.core.models import Notification
-from lianfang.core.scopes import DataScope, get_scoped_or_404, scoped
-from lianfang.org.models import Department
-from lianfang.powers.models import PowerItem
+from lianfang.core.scopes import get_scoped_or_404, scoped
 
 from . import notify
 from .models import (
@@ -27,10 +26,12 @@ from .models import (
     Case,
     CaseEvent,
     CaseStatus,
+    CaseTally,
     Finding,
     QuarterGrade,
     Recommendation,
 )
+from .tally import ShanghaiDate
 
 BOARD_TOP = 10
 NEAREST = 10
@@ -70,28 +71,14 @@ def board_counts(user, now: datetime) -> dict:
     return {**cases, **findings}
 
 
-def _by_index(cases, user, column: str, model):
-    """For a user who sees everything, `column IN (every row of model)`: true of every case,
-    it lets SQLite read the (column, time) index one value at a time instead of scanning the
-    table (a time range alone has no index); narrower scopes already filter on the column."""
-    if user.data_scope != DataScope.ALL:
-        return cases
-    return cases.filter(**{f"{column}__in": model.objects.order_by().values("pk")})
-
-
 def _grouped(user, since: datetime, by: str) -> list[dict]:
     """Per `by` (department or power_item): cases received since `since` (all, still open,
     completed) and the yellow and red cards found since then, most cards first, top ten."""
-    model = Department if by == "department" else PowerItem
     cases = (
-        _by_index(scoped(Case.objects.filter(received_at__gte=since), user), user, by, model)
+        scoped(CaseTally.objects.filter(day__gte=calendar.as_date(since)), user)
         .order_by()
         .values(f"{by}_id", f"{by}__name")
-        .annotate(
-            received=Count("pk"),
-            open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
-            completed=Count("pk", filter=Q(status=CaseStatus.COMPLETED)),
-        )
+        .annotate(received=Sum("received"), open=Sum("still_open"), completed=Sum("completed"))
     )
     cards = (
         scoped(Finding.objects.filter(level__in=CARDS, found_at__gte=since), user)
@@ -126,19 +113,6 @@ def board_by_item(user, since: datetime) -> list[dict]:
     return _grouped(user, since, "power_item")
 
 
-class ShanghaiDate(TruncDate):
-    """The date in Asia/Shanghai. SQLite's TruncDate is a Python function called per row (the
-    trend's cost at a million cases); Shanghai has kept UTC+8 without daylight saving since
-    1991, so SQLite's own `date(value, '+8 hours')` gives the same day."""
-
-    def __init__(self, expression):
-        super().__init__(expression, tzinfo=calendar.SHANGHAI)
-
-    def as_sqlite(self, compiler, connection, **extra):
-        sql, params = compiler.compile(self.lhs)
-        return f"date({sql}, '+8 hours')", params
-
-
 def board_trend(user, since: datetime, until: datetime) -> list[dict]:
     """Per day (Asia/Shanghai) from `since` to `until`: yellow and red cards found and cases
     completed (已办结). Two queries, grouped by day in SQL; days without any are zeros."""
@@ -155,17 +129,13 @@ def board_trend(user, since: datetime, until: datetime) -> list[dict]:
             red=Count("pk", filter=Q(level=CardLevel.RED)),
         )
     )
-    # Merged cases also carry `completed_at`, so the status is a condition of the count, not
-    # of the scan: (department, completed_at, status) covers the query.
-    in_window = Case.objects.filter(completed_at__gte=since, completed_at__lte=until)
-    completed = (
-        _by_index(scoped(in_window, user), user, "department", Department)
-        .order_by()
-        .annotate(day=ShanghaiDate("completed_at"))
-        .values("day")
-        .annotate(completed=Count("pk", filter=Q(status=CaseStatus.COMPLETED)))
-    )
     first, last = calendar.as_date(since), calendar.as_date(until)
+    completed = (
+        scoped(CaseTally.objects.filter(day__gte=first, day__lte=last, completed_on__gt=0), user)
+        .order_by()
+        .values("day")
+        .annotate(completed=Sum("completed_on"))
+    )
     days = {
         first + timedelta(days=i): {"yellow": 0, "red": 0, "completed": 0}
         for i in range((last - first).days + 1)

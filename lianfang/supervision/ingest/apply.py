@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from lianfang.core import bulk, crypto
 from lianfang.powers.models import PowerItem
 
-from .. import checks, clock
+from .. import checks, clock, tally
 from ..models import Case, CaseEvent, CaseStatus, EventKind
 from . import findings, load
 from .rows import Issue, Row, parse
@@ -179,9 +179,11 @@ def _write(
 ) -> tuple[int, list[int]]:
     """Write the touched cases and their new events, then their findings. Returns the number of
     events written and the ids of the findings created."""
-    new_cases = []
+    new_cases, before = [], {}
     for w in touched:
-        if w.case is None:
+        if w.case is not None:
+            before[id(w)] = w.case.status
+        else:
             item = items[w.accept.data["power_item"]]
             w.case = Case(
                 power_item_id=item.pk,
@@ -218,6 +220,7 @@ def _write(
     bulk.insert_rows(events)
     stored = [w.case for w in touched if w.accept is None]
     bulk.update_rows(stored, CASE_FIELDS)
+    tally.record((w.case, before.get(id(w))) for w in touched)
     finding_ids = findings.write(touched, {c.pk for c in new_cases})
     return len(events), finding_ids
 

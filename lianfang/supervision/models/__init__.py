@@ -11,6 +11,7 @@ from .cases import (
     CaseEvent,
     CaseStatus,
     CaseStep,
+    CaseTally,
     EventKind,
     Result,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "CaseEvent",
     "CaseStatus",
     "CaseStep",
+    "CaseTally",
     "DepartmentScore",
     "Dimension",
     "EventKind",
