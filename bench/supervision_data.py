@@ -482,33 +482,17 @@ def board_sql(user, now: datetime, since: datetime) -> dict:
         return [
             (
                 f"SELECT t.{column}, g.name, SUM(t.received), SUM(t.still_open),"
-                f" SUM(t.completed) FROM {t['tally']} t JOIN {table} g ON g.id = t.{column}"
+                " SUM(t.completed), SUM(t.yellow), SUM(t.red)"
+                f" FROM {t['tally']} t JOIN {table} g ON g.id = t.{column}"
                 f" WHERE t.day >= %s{tally_scope} GROUP BY t.{column}, g.name",
                 [calendar.as_date(since).isoformat(), *case_ids],
-            ),
-            (
-                f"SELECT c.{column}, g.name, SUM(CASE WHEN f.level = 2 THEN 1 ELSE 0 END),"
-                " SUM(CASE WHEN f.level = 3 THEN 1 ELSE 0 END)"
-                f" FROM {t['finding']} f JOIN {t['case']} c ON c.id = f.case_id"
-                f" JOIN {table} g ON g.id = c.{column}"
-                f" WHERE f.level IN (2, 3) AND f.found_at >= %s{case_scope}"
-                f" GROUP BY c.{column}, g.name",
-                [a(since), *case_ids],
             ),
         ]
 
     trend = [
         (
-            f"SELECT {_day('f.found_at')}, SUM(CASE WHEN f.level = 2 THEN 1 ELSE 0 END),"
-            " SUM(CASE WHEN f.level = 3 THEN 1 ELSE 0 END)"
-            f" FROM {t['finding']} f JOIN {t['case']} c ON c.id = f.case_id"
-            f" WHERE f.level IN (2, 3) AND f.found_at >= %s AND f.found_at <= %s{case_scope}"
-            f" GROUP BY {_day('f.found_at')}",
-            [a(since), a(now), *case_ids],
-        ),
-        (
-            f"SELECT t.day, SUM(t.completed_on) FROM {t['tally']} t"
-            f" WHERE t.day >= %s AND t.day <= %s AND t.completed_on > 0{tally_scope}"
+            "SELECT t.day, SUM(t.yellow), SUM(t.red), SUM(t.completed_on)"
+            f" FROM {t['tally']} t WHERE t.day >= %s AND t.day <= %s{tally_scope}"
             " GROUP BY t.day",
             [calendar.as_date(since).isoformat(), today.isoformat(), *case_ids],
         ),

@@ -455,9 +455,10 @@ def test_it_writes_official_dates():
     assert official_date(date(2026, 10, 1) + timedelta(days=19)) == "二〇二六年十月二十日"
 
 
-def test_it_counts_the_trend_by_the_day_in_shanghai(personas, late_case):
-    # 00:30 in Shanghai is still the day before in UTC.
-    Finding.objects.filter(case=late_case).update(found_at=at(2026, 10, 12, 0, 30))
+def test_it_counts_the_trend_by_the_day_in_shanghai(personas, plain):
+    # Found at 00:30 in Shanghai, still the day before in UTC.
+    run(accept(plain, "C1"))
+    sweep(at(2026, 10, 12, 0, 30))
     trend = selectors.board_trend(personas.jijian, at(2026, 10, 11), at(2026, 10, 12, 23))
     assert [(r["day"], r["red"]) for r in trend] == [
         (date(2026, 10, 11), 0),

@@ -4,9 +4,10 @@ case list, a case and its events and findings, the cards a user may see, the qua
 data scope (`core.scopes`).
 
 The board's four selectors are set-based: each is one or two aggregate queries whatever the
-number of cases. Cases are counted from the daily tallies ingest keeps (`tally`: a few rows per
-department and day instead of every case), cards from the findings of the period (on
-`Finding.Meta.indexes`), open and paused cases now on the status-led indexes of `Case`.
+number of cases. Cases and cards per department, item and day are summed from the daily
+tallies ingest and the sweep keep (`tally`: a few rows per department and day instead of every
+case); today's and this month's signals come from the findings (on `Finding.Meta.indexes`),
+open and paused cases now from the status-led indexes of `Case`.
 """
 
 from datetime import datetime, timedelta
@@ -31,11 +32,9 @@ from .models import (
     QuarterGrade,
     Recommendation,
 )
-from .tally import ShanghaiDate
 
 BOARD_TOP = 10
 NEAREST = 10
-CARDS = (CardLevel.YELLOW, CardLevel.RED)
 SIGNALS = (CardLevel.PROMPT, CardLevel.YELLOW, CardLevel.RED)
 LEVEL_NAMES = {CardLevel.PROMPT: "prompt", CardLevel.YELLOW: "yellow", CardLevel.RED: "red"}
 
@@ -73,32 +72,25 @@ def board_counts(user, now: datetime) -> dict:
 
 def _grouped(user, since: datetime, by: str) -> list[dict]:
     """Per `by` (department or power_item): cases received since `since` (all, still open,
-    completed) and the yellow and red cards found since then, most cards first, top ten."""
-    cases = (
+    completed) and the yellow and red cards found since then, most cards first, top ten. One
+    query over the daily tallies."""
+    rows = (
         scoped(CaseTally.objects.filter(day__gte=calendar.as_date(since)), user)
         .order_by()
         .values(f"{by}_id", f"{by}__name")
-        .annotate(received=Sum("received"), open=Sum("still_open"), completed=Sum("completed"))
-    )
-    cards = (
-        scoped(Finding.objects.filter(level__in=CARDS, found_at__gte=since), user)
-        .order_by()
-        .values(f"case__{by}_id", f"case__{by}__name")
         .annotate(
-            yellow=Count("pk", filter=Q(level=CardLevel.YELLOW)),
-            red=Count("pk", filter=Q(level=CardLevel.RED)),
+            received=Sum("received"),
+            open=Sum("still_open"),
+            completed=Sum("completed"),
+            yellow=Sum("yellow"),
+            red=Sum("red"),
         )
     )
-    rows: dict[int, dict] = {}
-    blank = {"received": 0, "open": 0, "completed": 0, "yellow": 0, "red": 0}
-    for row in cases:
-        rows[row[f"{by}_id"]] = {**blank, "name": row[f"{by}__name"], **row}
-    for row in cards:
-        pk = row[f"case__{by}_id"]
-        rows.setdefault(pk, {**blank, "name": row[f"case__{by}__name"]}).update(
-            yellow=row["yellow"], red=row["red"]
-        )
-    ranked = [{"id": pk, **row} for pk, row in rows.items()]
+    ranked = [
+        {**row, "id": row[f"{by}_id"], "name": row[f"{by}__name"]}
+        for row in rows
+        if row["received"] or row["yellow"] or row["red"]
+    ]
     ranked.sort(key=lambda r: (-r["red"], -r["yellow"], -r["received"], r["name"]))
     return ranked[:BOARD_TOP]
 
@@ -115,35 +107,20 @@ def board_by_item(user, since: datetime) -> list[dict]:
 
 def board_trend(user, since: datetime, until: datetime) -> list[dict]:
     """Per day (Asia/Shanghai) from `since` to `until`: yellow and red cards found and cases
-    completed (已办结). Two queries, grouped by day in SQL; days without any are zeros."""
-    found_on = ShanghaiDate("found_at")
-    cards = (
-        scoped(
-            Finding.objects.filter(level__in=CARDS, found_at__gte=since, found_at__lte=until), user
-        )
-        .order_by()
-        .annotate(day=found_on)
-        .values("day")
-        .annotate(
-            yellow=Count("pk", filter=Q(level=CardLevel.YELLOW)),
-            red=Count("pk", filter=Q(level=CardLevel.RED)),
-        )
-    )
+    completed (已办结). One query over the daily tallies; days without any are zeros."""
     first, last = calendar.as_date(since), calendar.as_date(until)
-    completed = (
-        scoped(CaseTally.objects.filter(day__gte=first, day__lte=last, completed_on__gt=0), user)
+    rows = (
+        scoped(CaseTally.objects.filter(day__gte=first, day__lte=last), user)
         .order_by()
         .values("day")
-        .annotate(completed=Sum("completed_on"))
+        .annotate(yellow=Sum("yellow"), red=Sum("red"), completed=Sum("completed_on"))
     )
     days = {
         first + timedelta(days=i): {"yellow": 0, "red": 0, "completed": 0}
         for i in range((last - first).days + 1)
     }
-    for row in cards:
-        days.setdefault(row["day"], {"completed": 0}).update(yellow=row["yellow"], red=row["red"])
-    for row in completed:
-        days.setdefault(row["day"], {"yellow": 0, "red": 0})["completed"] = row["completed"]
+    for row in rows:
+        days[row["day"]] = {k: row[k] for k in ("yellow", "red", "completed")}
     return [{"day": day, **days[day]} for day in sorted(days)]
 
 

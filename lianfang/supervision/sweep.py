@@ -54,7 +54,7 @@ from django.db.models.functions import Coalesce
 from lianfang.core import audit, bulk, calendar
 from lianfang.powers.selectors import monitored_step_limits
 
-from . import notify, rules
+from . import notify, rules, tally
 from .models import CardLevel, Case, CaseStatus, Finding, Rule
 from .rules import reply_due
 
@@ -121,7 +121,16 @@ def _sweep_rule(spec: _Spec, now: datetime, reply_due_at: datetime | None) -> in
         .filter(~Exists(found))
         .annotate(limit_days=spec.limit)
         .order_by("pk")
-        .values("pk", "step", "received_at", spec.deadline, "limit_days")
+        .values(
+            "pk",
+            "step",
+            "received_at",
+            spec.deadline,
+            "limit_days",
+            "unit_id",
+            "department_id",
+            "power_item_id",
+        )
     )
     created, last = 0, 0
     while True:
@@ -151,6 +160,8 @@ def _sweep_rule(spec: _Spec, now: datetime, reply_due_at: datetime | None) -> in
                 )
             )
         bulk.insert_rows(findings, ignore_conflicts=True)
+        found = ((now, r["unit_id"], r["department_id"], r["power_item_id"], level) for r in rows)
+        tally.cards(found)
         created += len(findings)
         last = rows[-1]["pk"]
         if len(rows) < CHUNK:

@@ -1,10 +1,11 @@
-"""`CaseTally`: the board's daily counts, kept as cases arrive and close.
+"""`CaseTally`: the board's daily counts, kept as cases arrive and close and cards are found.
 
 Ingest hands `record` every case it wrote with the status the case had before (None for a new
-case); the changes become +1/−1 per (day, department, power item) and are added to the stored
-counts with one upsert (`INSERT … ON CONFLICT … DO UPDATE SET n = n + excluded.n`, the same on
-SQLite and PostgreSQL). `rebuild` recomputes every count from the cases (after a bulk load that
-bypassed ingest, or to check the running counts: they must agree).
+case), and ingest and the sweep hand `cards` the cards they created; the changes become +1/−1
+per (day, department, power item) and are added to the stored counts with one upsert
+(`INSERT … ON CONFLICT … DO UPDATE SET n = n + excluded.n`, the same on SQLite and PostgreSQL).
+`rebuild` recomputes every count from the cases and findings (after a bulk load that bypassed
+ingest, or to check the running counts: they must agree).
 """
 
 from collections import defaultdict
@@ -16,9 +17,10 @@ from django.db.models.functions import TruncDate
 
 from lianfang.core import bulk, calendar
 
-from .models import OPEN_STATUSES, Case, CaseStatus, CaseTally
+from .models import OPEN_STATUSES, CardLevel, Case, CaseStatus, CaseTally, Finding
 
-COUNTS = ("received", "still_open", "completed", "completed_on")
+COUNTS = ("received", "still_open", "completed", "completed_on", "yellow", "red")
+CARD_COUNTS = {CardLevel.YELLOW: 4, CardLevel.RED: 5}  # level → index in COUNTS
 
 
 class ShanghaiDate(TruncDate):
@@ -30,8 +32,10 @@ class ShanghaiDate(TruncDate):
         super().__init__(expression, tzinfo=calendar.SHANGHAI)
 
     def as_sqlite(self, compiler, connection, **extra):
+        # Whole seconds only: SQLite rounds to milliseconds, so a deadline's 23:59:59.999999
+        # would become the next day's midnight.
         sql, params = compiler.compile(self.lhs)
-        return f"date({sql}, '+8 hours')", params
+        return f"date(substr({sql}, 1, 19), '+8 hours')", params
 
 
 def _is_open(status: str | None) -> bool:
@@ -41,7 +45,7 @@ def _is_open(status: str | None) -> bool:
 def record(changes: Iterable[tuple[Case, str | None]]) -> None:
     """Add to the counts what happened to each case: (the case as written, its status before
     this batch or None when it is new)."""
-    deltas = defaultdict(lambda: [0, 0, 0, 0])
+    deltas = defaultdict(lambda: [0] * len(COUNTS))
     for case, before in changes:
         key = (calendar.as_date(case.received_at), case.unit_id, case.department_id)
         row = deltas[(*key, case.power_item_id)]
@@ -53,12 +57,23 @@ def record(changes: Iterable[tuple[Case, str | None]]) -> None:
             row[2] += 1
             day = calendar.as_date(case.completed_at)
             deltas[(day, case.unit_id, case.department_id, case.power_item_id)][3] += 1
+    _add(deltas)
+
+
+def cards(found: Iterable[tuple]) -> None:
+    """Add the cards just found: (found_at, unit id, department id, power item id, level);
+    findings below yellow are not counted."""
+    deltas = defaultdict(lambda: [0] * len(COUNTS))
+    for found_at, unit, department, item, level in found:
+        if level in CARD_COUNTS:
+            deltas[(calendar.as_date(found_at), unit, department, item)][CARD_COUNTS[level]] += 1
+    _add(deltas)
+
+
+def _add(deltas: dict) -> None:
     rows = [(*key, *counts) for key, counts in deltas.items() if any(counts)]
-    if rows:
-        _add(rows)
-
-
-def _add(rows: list[tuple]) -> None:
+    if not rows:
+        return
     table = connection.ops.quote_name(CaseTally._meta.db_table)
     names = ("day", "unit_id", "department_id", "power_item_id", *COUNTS)
     sets = ", ".join(f"{n} = {table}.{n} + excluded.{n}" for n in COUNTS)
@@ -73,12 +88,12 @@ def _add(rows: list[tuple]) -> None:
 
 
 @transaction.atomic
-def rebuild(case_model=Case, tally_model=CaseTally) -> int:
-    """Recompute every count from the cases (set-based: two grouped queries). Returns the
-    number of rows written. The models are parameters for the migration that fills the table
-    (it passes its historical models)."""
+def rebuild(case_model=Case, tally_model=CaseTally, finding_model=Finding) -> int:
+    """Recompute every count from the cases and findings (set-based: three grouped queries).
+    Returns the number of rows written. The models are parameters for the migration that fills
+    the table (it passes its historical models)."""
     keys = ("unit_id", "department_id", "power_item_id")
-    counts = defaultdict(lambda: [0, 0, 0, 0])
+    counts = defaultdict(lambda: [0] * len(COUNTS))
     by_receipt = (
         case_model.objects.order_by()
         .annotate(day=ShanghaiDate("received_at"))
@@ -104,6 +119,16 @@ def rebuild(case_model=Case, tally_model=CaseTally) -> int:
     )
     for row in by_completion:
         counts[(row["day"], *(row[k] for k in keys))][3] = row["n"]
+    by_finding = (
+        finding_model.objects.filter(level__in=list(CARD_COUNTS))
+        .order_by()
+        .annotate(day=ShanghaiDate("found_at"))
+        .values("day", "level", *(f"case__{k}" for k in keys))
+        .annotate(n=Count("pk"))
+    )
+    for row in by_finding:
+        key = (row["day"], *(row[f"case__{k}"] for k in keys))
+        counts[key][CARD_COUNTS[row["level"]]] = row["n"]
     tally_model.objects.all().delete()
     return bulk.insert_rows(
         tally_model(

@@ -5,7 +5,7 @@ from collections import defaultdict
 
 from lianfang.core import bulk
 
-from .. import checks, rules
+from .. import checks, rules, tally
 from ..models import CardLevel, Case, Finding
 from ..rules import reply_due
 from . import load
@@ -55,6 +55,12 @@ def write(work, new_cases: set[int]) -> list[int]:
             )
     # The unique (case, rule, key) makes a concurrent sweep or ingest harmless.
     bulk.insert_rows(findings, ignore_conflicts=True)
+    cases = {w.case.pk: w.case for w in judged}
+    found = []
+    for f in findings:
+        case = cases[f.case_id]
+        found.append((f.found_at, case.unit_id, case.department_id, case.power_item_id, f.level))
+    tally.cards(found)
     for level, case_ids in raise_to.items():
         for part in load.chunks(case_ids - new_cases):
             Case.objects.filter(pk__in=part, card_level__lt=level).update(card_level=level)

@@ -172,8 +172,8 @@ class CaseEvent(models.Model):
 class CaseTally(models.Model):
     """Cases per day, department and power item, kept by ingest (`tally`) so that the board
     sums a few thousand rows instead of counting a quarter of a million cases: those received
-    that day (Asia/Shanghai) and how many of them are still open or completed, and those
-    completed that day."""
+    that day (Asia/Shanghai) and how many of them are still open or completed, those completed
+    that day, and the yellow and red cards found that day."""
 
     day = models.DateField(_("日期"))
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
@@ -183,6 +183,8 @@ class CaseTally(models.Model):
     still_open = models.IntegerField(_("其中在办"), default=0)
     completed = models.IntegerField(_("其中已办结"), default=0)
     completed_on = models.IntegerField(_("当日办结件数"), default=0)
+    yellow = models.IntegerField(_("当日黄牌"), default=0)
+    red = models.IntegerField(_("当日红牌"), default=0)
 
     scope_paths = ScopePaths(unit="unit", department="department")
 
