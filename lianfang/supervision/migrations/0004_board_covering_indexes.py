@@ -36,4 +36,8 @@ class Migration(migrations.Migration):
             model_name='case',
             index=models.Index(fields=['department', 'completed_at', 'status'], name='case_completed_idx'),
         ),
+        # A database with statistics but none for the new indexes plans as if they matched a
+        # handful of rows (the sweep drove its scans through case_item_idx: 2.8 → 10 s at a
+        # million cases) until the table is analysed again.
+        migrations.RunSQL("ANALYZE supervision_case", reverse_sql=migrations.RunSQL.noop),
     ]

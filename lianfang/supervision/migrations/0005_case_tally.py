@@ -48,4 +48,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
+        migrations.RunSQL("ANALYZE supervision_casetally", reverse_sql=migrations.RunSQL.noop),
     ]
