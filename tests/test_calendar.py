@@ -378,7 +378,7 @@ def test_it_imports_all_or_nothing_naming_line_and_column(personas):
     text = BAD.format(long="名" * 51)
     result = calendar_services.calendar_import(actor=personas.sysadmin, file=_csv(text))
     assert not result.ok
-    found = [(i.line, i.column, i.header) for i in result.issues]
+    found = [(i.row, i.column, i.header) for i in result.issues]
     assert found == [
         (3, "A", "日期"),
         (4, "A", "日期"),
@@ -400,7 +400,7 @@ def test_it_refuses_files_that_are_not_the_template(personas):
     def issues(data):
         result = calendar_services.calendar_import(actor=personas.sysadmin, file=data)
         assert not CalendarDay.objects.exists()
-        return [(i.line, i.message) for i in result.issues]
+        return [(i.row, i.message) for i in result.issues]
 
     gbk = _csv("日期,类型,名称,备注\n2027-01-01,休息日,元旦,\n", encoding="gbk")
     [(line, message)] = issues(gbk)

@@ -99,7 +99,7 @@ def calendar_day_delete(*, actor, day: date) -> bool:
 
 @dataclass(frozen=True)
 class Issue:
-    line: int | None  # the file's line, as a text editor numbers it; None: the whole file
+    row: int | None  # the file's line, as Excel or a text editor numbers it; None: the file
     column: str | None  # the spreadsheet letter
     header: str
     message: str
@@ -108,13 +108,13 @@ class Issue:
 class Issues(list):
     more = 0
 
-    def add(self, line: int | None, index: int | None, message: str) -> None:
+    def add(self, row: int | None, index: int | None, message: str) -> None:
         if len(self) >= MAX_ISSUES:
             self.more += 1
             return
         column = chr(ord("A") + index) if index is not None else None
         header = HEADERS[index] if index is not None and index < len(HEADERS) else ""
-        self.append(Issue(line, column, header, message))
+        self.append(Issue(row, column, header, message))
 
 
 @dataclass

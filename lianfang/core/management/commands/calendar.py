@@ -47,7 +47,7 @@ class Command(BaseCommand):
         if not result.ok:
             for issue in result.issues:
                 where = [
-                    _("第 %(n)d 行") % {"n": issue.line} if issue.line else "",
+                    _("第 %(n)d 行") % {"n": issue.row} if issue.row else "",
                     f"{issue.column} {issue.header}".strip() if issue.column else "",
                 ]
                 self.stderr.write("  ".join(w for w in [*where, issue.message] if w))
