@@ -432,7 +432,12 @@ def generate(n_risks: int, n_units: int, people_per_post: int, rng: random.Rando
 
 def _insert(model, columns: list[str], rows: list[tuple]) -> None:
     """Insert `rows` into `model`'s table, BATCH rows at a time."""
-    table = connection.ops.quote_name(model._meta.db_table)
+    insert_table(model._meta.db_table, columns, rows)
+
+
+def insert_table(table: str, columns: list[str], rows: list[tuple]) -> None:
+    """Insert `rows` into `table`: `COPY` on PostgreSQL, `executemany` in BATCH rows on SQLite."""
+    table = connection.ops.quote_name(table)
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

@@ -21,6 +21,7 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+import risks  # bench/risks.py, already set up by the benchmark that imports this module
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
@@ -40,7 +41,6 @@ YEAR = 2026
 P_CORRECT = 0.3
 P_RETURN = 0.2
 P_LATE = 0.03
-BATCH = 5_000  # rows per executemany, as bench/risks.py
 RAW_TABLE = "bench_raw_event"
 RAW_INDEXED = "bench_raw_event_indexed"
 RAW_COLUMNS = ("source", "event_id", "case_no", "kind", "at", "actor", "reason", "data")
@@ -414,16 +414,8 @@ def raw_rows(path: Path) -> list[tuple]:
 
 
 def raw_insert(rows: list[tuple], table: str = RAW_TABLE) -> None:
-    names = ", ".join(RAW_COLUMNS)
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(RAW_COLUMNS))})"
-        for offset in range(0, len(rows), BATCH):
-            cursor.executemany(sql, rows[offset : offset + BATCH])
+    with transaction.atomic():
+        risks.insert_table(table, RAW_COLUMNS, rows)
 
 
 def _tables() -> dict:

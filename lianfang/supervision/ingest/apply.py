@@ -2,7 +2,7 @@
 (see the package docstring for the contract and the queries a chunk costs)."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
 from django.utils import timezone
@@ -16,37 +16,10 @@ from ..models import Case, CaseEvent, CaseStatus, EventKind
 from . import findings, load
 from .rows import Issue, Row, parse
 
-CASE_FIELDS = [
-    "step",
-    "status",
-    "result",
-    "completed_at",
-    "fee_charged",
-    "penalty_type",
-    "penalty_amount",
-    "circumstance",
-    "paused_at",
-    "due_at",
-    "legal_due_at",
-    "prompt_at",
-    "step_started_at",
-    "step_due_at",
-    "early_at",
-    "last_event_at",
-]
-STATE_FIELDS = (
-    "step",
-    "status",
-    "paused_at",
-    "due_at",
-    "legal_due_at",
-    "prompt_at",
-    "step_started_at",
-    "step_due_at",
-    "early_at",
-    "completed_at",
-    "last_event_at",
-)
+# What the clock recomputes on every event, and what a 办结 reports: a touched case's columns.
+STATE_FIELDS = tuple(f.name for f in fields(clock.State))
+OUTCOME_FIELDS = ("result", "fee_charged", "penalty_type", "penalty_amount", "circumstance")
+CASE_FIELDS = [*STATE_FIELDS, *OUTCOME_FIELDS]
 
 
 @dataclass
