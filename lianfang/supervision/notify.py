@@ -43,12 +43,16 @@ CHUNK = 2000
 
 
 def _chunks(findings):
-    """The cards among `findings` (a queryset), CHUNK at a time with their cases."""
-    cards = findings.filter(level__gte=CardLevel.YELLOW).select_related("case", "case__unit")
-    last = 0
-    while chunk := list(cards.filter(pk__gt=last).order_by("pk")[:CHUNK]):
-        yield chunk
-        last = chunk[-1].pk
+    """The cards among `findings` (a queryset), CHUNK at a time with their cases. Ids first,
+    unordered: an `ORDER BY pk LIMIT` page lets SQLite walk the whole findings table in key
+    order instead of the index the filter names (the escalation query did, every sweep), and
+    escalation updates the rows it reads."""
+    ids = list(findings.filter(level__gte=CardLevel.YELLOW).order_by().values_list("pk", flat=True))
+    for start in range(0, len(ids), CHUNK):
+        part = sorted(ids[start : start + CHUNK])
+        yield list(
+            Finding.objects.filter(pk__in=part).select_related("case", "case__unit").order_by("pk")
+        )
 
 
 def _handlers(case_ids) -> dict[int, set[int]]:
