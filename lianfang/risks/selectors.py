@@ -20,12 +20,12 @@ from lianfang.core.scopes import DataScope, scoped
 from lianfang.org.models import (
     Assignment,
     Department,
-    Leadership,
     LeadershipRole,
     Person,
     Post,
     Unit,
 )
+from lianfang.org.selectors import current_leaderships
 
 from . import grading
 from .models import (
@@ -39,15 +39,8 @@ from .models import (
 )
 
 
-def _current_offices():
-    today = timezone.localdate()
-    return Leadership.objects.filter(start_date__lte=today).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=today)
-    )
-
-
 def _office(role, **match):
-    return _current_offices().filter(role=role, **match).order_by("start_date")
+    return current_leaderships().filter(role=role, **match).order_by("start_date")
 
 
 def _leader_subqueries():

@@ -19,7 +19,8 @@ from datetime import date, datetime, timedelta
 from django.db.models import Q
 
 from lianfang.core import calendar
-from lianfang.org.models import Assignment, Leadership, LeadershipRole, Tier
+from lianfang.org.models import LeadershipRole, Tier
+from lianfang.org.selectors import current_assignments, current_leaderships
 from lianfang.powers.models import Decision, DiscretionStandard, FlowStep, PowerItem
 from lianfang.powers.selectors import monitored_step_limits
 
@@ -132,10 +133,6 @@ def _quarters(start: date, end: date) -> list[tuple[int, int]]:
 # --- what the generator needs of the items, in a fixed number of queries
 
 
-def _current(day: date) -> Q:
-    return Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
-
-
 def plans(day: date) -> list[ItemPlan]:
     """The published items that have cases, with their limits, fee, discretion standards and
     handlers as of `day`."""
@@ -179,7 +176,7 @@ def _actors(item_ids, department_ids, day: date):
     """A function (item id, department id) → case step → staff numbers."""
     holders = defaultdict(set)  # post id → staff numbers
     staff, heads = defaultdict(set), defaultdict(set)  # department id → staff numbers
-    rows = Assignment.objects.filter(_current(day), post__department_id__in=department_ids)
+    rows = current_assignments(day).filter(post__department_id__in=department_ids)
     for post_id, department_id, tier, number in rows.values_list(
         "post_id", "post__department_id", "post__tier", "person__staff_no"
     ):
@@ -196,13 +193,15 @@ def _actors(item_ids, department_ids, day: date):
     for item_id, case_step, post_id in nodes:
         node_posts[item_id].setdefault(case_step, post_id)
     other_posts = {p for posts in node_posts.values() for p in posts.values()} - set(holders)
-    for post_id, number in Assignment.objects.filter(
-        _current(day), post_id__in=other_posts
-    ).values_list("post_id", "person__staff_no"):
+    for post_id, number in (
+        current_assignments(day)
+        .filter(post_id__in=other_posts)
+        .values_list("post_id", "person__staff_no")
+    ):
         holders[post_id].add(number)
     leaders = defaultdict(set)
-    offices = Leadership.objects.filter(
-        _current(day), role=LeadershipRole.IN_CHARGE, departments_in_charge__in=department_ids
+    offices = current_leaderships(day).filter(
+        role=LeadershipRole.IN_CHARGE, departments_in_charge__in=department_ids
     )
     for department_id, number in offices.values_list(
         "departments_in_charge", "person__staff_no"

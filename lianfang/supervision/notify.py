@@ -23,7 +23,8 @@ from lianfang.accounts.models import User
 from lianfang.accounts.roles import Role
 from lianfang.core import calendar, notifications
 from lianfang.core.notifications import Notice
-from lianfang.org.models import Leadership, LeadershipRole
+from lianfang.org.models import LeadershipRole
+from lianfang.org.selectors import current_leaderships
 
 from .models import CardLevel, CaseEvent, EventKind, Finding
 from .rules import reply_due
@@ -32,11 +33,6 @@ OBJECT_TYPE = "supervision.finding"
 HANDLER_KINDS = (EventKind.UNDERTAKE, EventKind.REVIEW, EventKind.APPROVE)
 # Escalation steps: 1 → leaders in charge, 2 → discipline inspection.
 LAST_ESCALATION = 2
-
-
-def _current(at: datetime) -> Q:
-    day = calendar.as_date(at)
-    return Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
 
 
 CHUNK = 2000
@@ -76,7 +72,9 @@ def _handlers(case_ids) -> dict[int, set[int]]:
 
 def _leaders(role: str, department_ids, at: datetime) -> dict[int, set[int]]:
     """Department id → active users who currently hold `role` over it."""
-    offices = Leadership.objects.filter(_current(at), role=role, person__user__is_active=True)
+    offices = current_leaderships(calendar.as_date(at)).filter(
+        role=role, person__user__is_active=True
+    )
     if role == LeadershipRole.DEPT_HEAD:
         rows = offices.filter(department_id__in=department_ids).values_list(
             "department_id", "person__user"
